@@ -1,0 +1,51 @@
+import pytest
+from django.urls import reverse
+
+from knotwork.core.testing import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, username):
+    client.login(username=username, password=PASSWORD)
+    return client.get(reverse("core:home"))
+
+
+def test_school_staff_see_their_setting_with_its_roll(client, cast):
+    response = home(client, "officer")
+    assert response.status_code == 200
+    section = response.context["sections"][0]
+    assert [s.name for s in section.settings] == ["Ashdown Academy"]
+    assert section.settings[0].on_roll == 2
+
+
+def test_coordinator_sees_every_setting_in_the_partnership(client, cast):
+    section = home(client, "coordinator").context["sections"][0]
+    assert {s.name for s in section.settings} == {"Ashdown Academy", "Beacon High School"}
+    assert sum(s.on_roll for s in section.settings) == 3
+
+
+def test_practitioner_sees_only_linked_pupils(client, cast):
+    response = home(client, "caseworker")
+    section = response.context["sections"][0]
+    assert section.linked_pupils == [cast.linked_pupil]
+    assert b"Liam Lewis" in response.content
+    assert b"Amira" not in response.content
+
+
+def test_board_member_sees_figures_but_no_pupil_links(client, cast):
+    response = home(client, "board_member")
+    assert b"Settings in the partnership" in response.content
+    assert b"Find a pupil" not in response.content
+
+
+def test_a_user_with_no_membership_is_told_what_to_do(client, cast):
+    make_user("newcomer")
+    response = home(client, "newcomer")
+    assert b"not linked to a setting" in response.content
+
+
+def test_home_needs_sign_in(client, cast):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith("/account/sign-in/")

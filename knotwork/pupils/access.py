@@ -1,0 +1,161 @@
+"""Who may see and change which pupils. The one place that says so.
+
+- School staff and behaviour and attendance leaders: pupils on roll today at
+  their setting.
+- Partnership coordinators and local authority officers: pupils on roll
+  today at any setting in a partnership their organisation belongs to.
+- Agency practitioners: only pupils they are linked to (a case, referral or
+  placement) while the link runs; read only.
+- Board members: no individual pupils (they see the partnership's figures).
+
+A membership with ``can_edit`` lets its holder change the records it lets
+them see; practitioners' links and board members never do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import uuid as uuid_module
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from knotwork.accounts.models import Membership, Role
+from knotwork.directory.models import Setting
+from knotwork.pupils.models import Enrolment, Pupil, PupilLink, PupilQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from knotwork.accounts.models import User
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    READ = 1
+    EDIT = 2
+
+
+SETTING_ROLES = frozenset({Role.SCHOOL_STAFF, Role.BA_LEADER})
+PARTNERSHIP_ROLES = frozenset({Role.COORDINATOR, Role.LA_OFFICER})
+
+
+def _setting_ids_in_scope(memberships: list[Membership]) -> set[int]:
+    """The settings whose pupils on roll these memberships show."""
+    setting_ids = {m.organisation_id for m in memberships if m.role in SETTING_ROLES}
+    partnership_orgs = [m.organisation_id for m in memberships if m.role in PARTNERSHIP_ROLES]
+    if partnership_orgs:
+        setting_ids.update(
+            Setting.objects.filter(
+                partnership_memberships__partnership__memberships__organisation_id__in=(
+                    partnership_orgs
+                )
+            ).values_list("pk", flat=True)
+        )
+    return setting_ids
+
+
+def _scope(user: User | AnonymousUser, on: datetime.date, *, for_edit: bool) -> Q | None:
+    """The filter for the pupils a user may see (or change), as EXISTS tests.
+
+    EXISTS on the pupil's own enrolments and links keeps every search an
+    index probe per pupil, with no join that multiplies rows.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    memberships = list(Membership.objects.filter(user=user))
+    scopes: list[Q] = []
+    granting = [m for m in memberships if m.can_edit] if for_edit else memberships
+    setting_ids = _setting_ids_in_scope(granting)
+    if setting_ids:
+        on_roll = Enrolment.objects.current(on).filter(
+            pupil=OuterRef("pk"), setting_id__in=sorted(setting_ids)
+        )
+        scopes.append(Q(Exists(on_roll)))
+    if not for_edit and any(m.role == Role.AGENCY_PRACTITIONER for m in memberships):
+        linked = PupilLink.objects.current(on).filter(pupil=OuterRef("pk"), user=user)
+        scopes.append(Q(Exists(linked)))
+    if not scopes:
+        return None
+    combined = scopes[0]
+    for scope in scopes[1:]:
+        combined |= scope
+    return combined
+
+
+def visible_pupils(
+    user: User | AnonymousUser, on: datetime.date | None = None, *, for_edit: bool = False
+) -> PupilQuerySet:
+    """Every pupil the user may see (or, with for_edit, change) on a day, today by default."""
+    scope = _scope(user, on or timezone.localdate(), for_edit=for_edit)
+    if scope is None:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(scope)
+
+
+def visible_settings(
+    user: User | AnonymousUser, on: datetime.date | None = None
+) -> QuerySet[Setting]:
+    """Settings with pupils the user may see: from memberships, and for practitioners
+    the settings their linked pupils are on roll at."""
+    if not user.is_authenticated or not user.is_active:
+        return Setting.objects.none()
+    on = on or timezone.localdate()
+    memberships = list(Membership.objects.filter(user=user))
+    setting_ids = _setting_ids_in_scope(memberships)
+    if any(m.role == Role.AGENCY_PRACTITIONER for m in memberships):
+        linked = PupilLink.objects.current(on).filter(user=user).values("pupil_id")
+        setting_ids.update(
+            Enrolment.objects.current(on)
+            .filter(pupil_id__in=linked)
+            .values_list("setting_id", flat=True)
+        )
+    return Setting.objects.filter(pk__in=sorted(setting_ids)).order_by("name")
+
+
+def pupil_access(
+    user: User | AnonymousUser, pupil: Pupil, on: datetime.date | None = None
+) -> Access:
+    if visible_pupils(user, on, for_edit=True).filter(pk=pupil.pk).exists():
+        return Access.EDIT
+    if visible_pupils(user, on).filter(pk=pupil.pk).exists():
+        return Access.READ
+    return Access.NONE
+
+
+def get_pupil_for_user(
+    user: User | AnonymousUser, pupil_uuid: uuid_module.UUID | str, *, write: bool = False
+) -> Pupil:
+    """The pupil if the user may see it: 404 when not (existence never leaks),
+    403 when they may see but not change it and asked to write."""
+    try:
+        pupil = visible_pupils(user).get(uuid=pupil_uuid)
+    except Pupil.DoesNotExist:
+        raise Http404("No such pupil") from None
+    if write and pupil_access(user, pupil) < Access.EDIT:
+        raise PermissionDenied("You may see this pupil's record but not change it.")
+    return pupil
+
+
+def may_enrol_at(user: User | AnonymousUser, setting: Setting) -> bool:
+    """Whether the user may put pupils on roll at (or take them off) this setting."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    for membership in Membership.objects.filter(user=user, can_edit=True):
+        if membership.role in SETTING_ROLES and membership.organisation_id == setting.pk:
+            return True
+        if (
+            membership.role in PARTNERSHIP_ROLES
+            and Setting.objects.filter(
+                pk=setting.pk,
+                partnership_memberships__partnership__memberships__organisation_id=(
+                    membership.organisation_id
+                ),
+            ).exists()
+        ):
+            return True
+    return False

@@ -1,0 +1,2 @@
+"""Pupils, their enrolments and contacts are not in the admin: every change to a pupil's
+record goes through ``pupils.services``, which checks access and writes the audit row."""

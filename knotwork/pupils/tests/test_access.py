@@ -1,0 +1,158 @@
+"""The access rule, role by role (a matrix over the named cast)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from knotwork.accounts.models import Membership, Role
+from knotwork.core.testing import make_pupil, make_setting, make_user
+from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access, visible_pupils
+from knotwork.pupils.models import Enrolment, PupilLink
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def names(queryset):
+    return {p.legal_forename for p in queryset}
+
+
+@pytest.mark.parametrize(
+    ("who", "sees", "edits"),
+    [
+        ("officer", {"Amira", "Liam"}, {"Amira", "Liam"}),
+        ("head_of_year", {"Amira", "Liam"}, set()),
+        ("caseworker", {"Liam"}, set()),
+        ("outsider", {"Bea"}, {"Bea"}),
+        ("coordinator", {"Amira", "Liam", "Bea"}, {"Amira", "Liam", "Bea"}),
+        ("board_member", set(), set()),
+        ("admin", set(), set()),
+    ],
+)
+def test_each_role_sees_and_edits_exactly_its_pupils(cast, who, sees, edits):
+    user = getattr(cast, who)
+    assert names(visible_pupils(user)) == sees
+    assert names(visible_pupils(user, for_edit=True)) == edits
+    for pupil in (cast.pupil_a, cast.linked_pupil, cast.pupil_b):
+        expected = (
+            Access.EDIT
+            if pupil.legal_forename in edits
+            else Access.READ
+            if pupil.legal_forename in sees
+            else Access.NONE
+        )
+        assert pupil_access(user, pupil) == expected
+
+
+def test_signed_out_sees_nothing(cast):
+    assert not visible_pupils(AnonymousUser()).exists()
+
+
+def test_an_inactive_user_sees_nothing(cast):
+    cast.officer.is_active = False
+    cast.officer.save()
+    assert not visible_pupils(cast.officer).exists()
+
+
+def test_staff_stop_seeing_a_pupil_who_has_left(cast):
+    Enrolment.objects.filter(pupil=cast.pupil_a).update(end_date=D(2025, 7, 22))
+    assert cast.pupil_a not in visible_pupils(cast.officer, D(2025, 9, 3))
+    assert cast.pupil_a in visible_pupils(cast.officer, D(2025, 7, 22))
+
+
+def test_staff_do_not_see_a_pupil_before_they_join(cast):
+    newcomer = make_pupil(setting=cast.school_a, enrolled_on=D(2027, 1, 4))
+    assert newcomer not in visible_pupils(cast.officer, D(2026, 12, 18))
+    assert newcomer in visible_pupils(cast.officer, D(2027, 1, 4))
+
+
+def test_a_practitioners_link_ends(cast):
+    PupilLink.objects.filter(user=cast.caseworker).update(ends_on=D(2026, 3, 31))
+    assert cast.linked_pupil in visible_pupils(cast.caseworker, D(2026, 3, 31))
+    assert not visible_pupils(cast.caseworker, D(2026, 4, 1)).exists()
+
+
+def test_a_link_gives_nothing_without_the_practitioner_role(cast):
+    PupilLink.objects.create(
+        pupil=cast.pupil_b,
+        user=cast.head_of_year,
+        reason="case",
+        lawful_basis="consent",
+        starts_on=D(2025, 1, 1),
+    )
+    assert cast.pupil_b not in visible_pupils(cast.head_of_year)
+
+
+def test_coordinators_do_not_see_settings_outside_their_partnerships(cast):
+    elsewhere = make_setting(name="Far Away School")
+    stranger = make_pupil(setting=elsewhere)
+    assert stranger not in visible_pupils(cast.coordinator)
+
+
+def test_dual_registered_pupil_is_seen_at_both_settings(cast):
+    Enrolment.objects.filter(pupil=cast.pupil_b).update(registration="M")
+    Enrolment.objects.create(
+        pupil=cast.pupil_b, setting=cast.school_a, start_date=D(2025, 1, 6), registration="S"
+    )
+    assert cast.pupil_b in visible_pupils(cast.officer)
+    assert cast.pupil_b in visible_pupils(cast.outsider)
+
+
+def test_a_second_membership_adds_its_pupils(cast):
+    Membership.objects.create(
+        user=cast.head_of_year, organisation=cast.school_b, role=Role.SCHOOL_STAFF
+    )
+    assert names(visible_pupils(cast.head_of_year)) == {"Amira", "Liam", "Bea"}
+
+
+def test_visible_pupils_has_no_duplicates(cast):
+    Enrolment.objects.create(
+        pupil=cast.pupil_a,
+        setting=cast.school_a,
+        start_date=D(2020, 9, 1),
+        end_date=D(2021, 7, 20),
+    )
+    assert visible_pupils(cast.coordinator).filter(pk=cast.pupil_a.pk).count() == 1
+
+
+def test_get_pupil_for_user_is_404_for_outsiders_and_unknown_ids(cast):
+    import uuid
+
+    with pytest.raises(Http404):
+        get_pupil_for_user(cast.outsider, cast.pupil_a.uuid)
+    with pytest.raises(Http404):
+        get_pupil_for_user(cast.officer, uuid.uuid4())
+
+
+def test_get_pupil_for_user_is_403_for_read_only_writes(cast):
+    assert get_pupil_for_user(cast.head_of_year, cast.pupil_a.uuid) == cast.pupil_a
+    with pytest.raises(PermissionDenied):
+        get_pupil_for_user(cast.head_of_year, cast.pupil_a.uuid, write=True)
+    assert get_pupil_for_user(cast.officer, cast.pupil_a.uuid, write=True) == cast.pupil_a
+
+
+def test_board_member_cannot_be_given_edit_rights(cast):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.filter(user=cast.board_member).update(can_edit=True)
+
+
+def test_a_user_with_no_membership_sees_nothing(cast):
+    assert not visible_pupils(make_user("newcomer")).exists()
+
+
+def test_visible_settings_follow_memberships_and_links(cast):
+    from knotwork.pupils.access import visible_settings
+
+    def setting_names(user):
+        return [s.name for s in visible_settings(user)]
+
+    assert setting_names(cast.officer) == ["Ashdown Academy"]
+    assert setting_names(cast.coordinator) == ["Ashdown Academy", "Beacon High School"]
+    assert setting_names(cast.caseworker) == ["Ashdown Academy"]
+    assert setting_names(cast.board_member) == []
+    assert setting_names(AnonymousUser()) == []

@@ -1,0 +1,3 @@
+import { initAll } from "/static/build/js/govuk-frontend.min.js";
+
+initAll();

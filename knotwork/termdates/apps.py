@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TermdatesConfig(AppConfig):
+    name = "knotwork.termdates"
+    label = "termdates"

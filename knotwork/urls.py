@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("knotwork.core.urls")),
+    path("account/", include("knotwork.accounts.urls")),
+    path("pupils/", include("knotwork.pupils.urls")),
+    path("directory/", include("knotwork.directory.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "knotwork.core.views.forbidden"
+handler404 = "knotwork.core.views.not_found"
+handler500 = "knotwork.core.views.server_error"
