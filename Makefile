@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS): node_modules/.installed assets/scss/app.scss scripts/build-assets.mjs
+$(ASSETS): node_modules/.installed assets/scss/app.scss scripts/build-assets.mjs package.json
 	npm run --silent build
 
 var/demo-secret-key:

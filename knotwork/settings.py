@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "knotwork.directory",
     "knotwork.termdates",
     "knotwork.pupils",
+    "knotwork.attendance",
 ]
 
 MIDDLEWARE = [

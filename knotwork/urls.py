@@ -6,6 +6,7 @@ urlpatterns = [
     path("account/", include("knotwork.accounts.urls")),
     path("pupils/", include("knotwork.pupils.urls")),
     path("directory/", include("knotwork.directory.urls")),
+    path("attendance/", include("knotwork.attendance.urls")),
     path("admin/", admin.site.urls),
 ]
 

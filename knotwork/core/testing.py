@@ -42,24 +42,37 @@ def make_local_authority(**overrides: Any) -> LocalAuthority:
     return la
 
 
+def add_academic_year(calendar: Calendar, start_year: int) -> AcademicYear:
+    """One academic year of six half terms on the 2026/27 pattern, shifted to ``start_year``."""
+    year, created = AcademicYear.objects.get_or_create(calendar=calendar, start_year=start_year)
+    if not created:
+        return year
+    shift = datetime.timedelta(weeks=52 * (start_year - 2026))
+    y = 2026
+    halves = [
+        ("autumn", 1, datetime.date(y, 9, 2), datetime.date(y, 10, 23)),
+        ("autumn", 2, datetime.date(y, 11, 2), datetime.date(y, 12, 18)),
+        ("spring", 1, datetime.date(y + 1, 1, 4), datetime.date(y + 1, 2, 12)),
+        ("spring", 2, datetime.date(y + 1, 2, 22), datetime.date(y + 1, 3, 26)),
+        ("summer", 1, datetime.date(y + 1, 4, 12), datetime.date(y + 1, 5, 28)),
+        ("summer", 2, datetime.date(y + 1, 6, 7), datetime.date(y + 1, 7, 21)),
+    ]
+    for name_, half, starts, ends in halves:
+        Term.objects.create(
+            academic_year=year,
+            name=name_,
+            half=half,
+            starts_on=starts + shift,
+            ends_on=ends + shift,
+        )
+    return year
+
+
 def make_calendar(name: str = "East Marsh term dates", start_year: int = 2026) -> Calendar:
     """A calendar with one academic year of six half terms (the 2026/27 pattern by default)."""
     calendar, created = Calendar.objects.get_or_create(name=name)
     if created:
-        year = AcademicYear.objects.create(calendar=calendar, start_year=start_year)
-        y = start_year
-        halves = [
-            ("autumn", 1, datetime.date(y, 9, 2), datetime.date(y, 10, 23)),
-            ("autumn", 2, datetime.date(y, 11, 2), datetime.date(y, 12, 18)),
-            ("spring", 1, datetime.date(y + 1, 1, 4), datetime.date(y + 1, 2, 12)),
-            ("spring", 2, datetime.date(y + 1, 2, 22), datetime.date(y + 1, 3, 26)),
-            ("summer", 1, datetime.date(y + 1, 4, 12), datetime.date(y + 1, 5, 28)),
-            ("summer", 2, datetime.date(y + 1, 6, 7), datetime.date(y + 1, 7, 21)),
-        ]
-        for name_, half, starts, ends in halves:
-            Term.objects.create(
-                academic_year=year, name=name_, half=half, starts_on=starts, ends_on=ends
-            )
+        add_academic_year(calendar, start_year)
     return calendar
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -184,6 +186,14 @@ class Partnership(models.Model):
         LocalAuthority, on_delete=models.PROTECT, related_name="partnerships"
     )
     meeting_frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    persistent_absence_threshold = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal(10),
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(Decimal(100))],
+        help_text="Per cent of possible sessions missed that makes an enrolment persistently "
+        "absent: 10 since 2015/16 (the 2010 sources used 20).",
+    )
     members: models.ManyToManyField[Organisation, PartnershipMember] = models.ManyToManyField(
         Organisation, through="PartnershipMember", related_name="partnerships"
     )

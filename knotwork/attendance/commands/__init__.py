@@ -1,0 +1,2 @@
+"""The subcommands of ``knotwork attendance``: one module each, with
+``add_arguments(parser)`` and ``run(command, options)``."""
