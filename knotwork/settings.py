@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
     "knotwork.core",
     "knotwork.accounts",
     "knotwork.directory",
@@ -139,6 +140,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Lists: how many rows one page shows.
 KNOTWORK_PAGE_SIZE = env_int("KNOTWORK_PAGE_SIZE", 25, minimum=5)
+
+# Work that takes time (imports, reports) runs as a task: immediately, in the request
+# that starts it, in the embedded set-up.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# "progress": where a running task reports how far it has got, readable by other
+# requests while the task's own transaction is still open (files under the data directory).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(env_str("KNOTWORK_CACHE_DIR") or DATA_DIR / "cache")),
+        "TIMEOUT": 24 * 60 * 60,
+    },
+}
+
+# Attendance imports: the largest file the upload page takes, in megabytes.
+KNOTWORK_IMPORT_MAX_MB = env_int("KNOTWORK_IMPORT_MAX_MB", 20, minimum=1)
 
 LOGGING = {
     "version": 1,
