@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from knotwork.attendance import pupil_views
+
+urlpatterns = [
+    path("<uuid:pupil_uuid>/", pupil_views.pupil_attendance, name="pupil"),
+]
