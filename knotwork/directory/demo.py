@@ -3,8 +3,10 @@
 ``demo_build(pupils=N, seed=S)`` makes East Marsh (LA 845): its term dates,
 six secondary schools, a pupil referral unit, the LA's behaviour and attendance
 service, fifteen agencies, a user for every role, and N pupils in years 7-11
-in 2026/27 with their enrolments and contacts. The same seed always gives the
-same partnership (names, UPNs, dates); only UUIDs and timestamps differ.
+in 2026/27 with their enrolments and contacts, and their attendance registers
+for 2025/26 and 2026/27 to date (``knotwork.attendance.demo``). The same seed
+always gives the same partnership (names, UPNs, dates, and marks for the same
+day); only UUIDs and timestamps differ.
 
 Pupils are planned without the database (``pupil_plans``) and written in
 batches with ``bulk_create``. This is a loader, not a user action: it does
@@ -32,9 +34,11 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 from faker import Faker
 
 from knotwork.accounts.models import Membership, Role, User
+from knotwork.attendance.demo import attendance_build
 from knotwork.directory.models import (
     Agency,
     LocalAuthority,
@@ -340,6 +344,7 @@ class DemoSummary:
     contacts: int
     sign_ins: list[SignIn]
     password: str = PASSWORD
+    registers: int = 0
 
 
 class DemoAlreadyBuilt(Exception):
@@ -863,8 +868,19 @@ def _refuse_if_built() -> None:
 
 
 @transaction.atomic
-def demo_build(*, pupils: int, seed: int, progress: Progress | None = None) -> DemoSummary:
-    """Build the demo partnership with ``pupils`` pupils, in one transaction."""
+def demo_build(
+    *,
+    pupils: int,
+    seed: int,
+    progress: Progress | None = None,
+    today: Date | None = None,
+    attendance_progress: Progress | None = None,
+) -> DemoSummary:
+    """Build the demo partnership with ``pupils`` pupils, in one transaction.
+
+    Attendance is marked up to ``today`` (the local date unless given);
+    ``attendance_progress`` hears how many registers are written, of how many.
+    """
     if pupils < 0:
         raise ValueError("The number of pupils cannot be negative.")
     _refuse_if_built()
@@ -880,6 +896,12 @@ def demo_build(*, pupils: int, seed: int, progress: Progress | None = None) -> D
             progress(done, pupils)
     _link_practitioner(orgs)
     _refresh_planner_statistics()
+    registers = attendance_build(
+        settings=orgs.settings,
+        seed=seed,
+        today=today or timezone.localdate(),
+        progress=attendance_progress,
+    )
     return DemoSummary(
         partnership=PARTNERSHIP_NAME,
         settings=len(orgs.settings),
@@ -888,4 +910,5 @@ def demo_build(*, pupils: int, seed: int, progress: Progress | None = None) -> D
         enrolments=enrolments,
         contacts=contacts,
         sign_ins=demo_sign_ins(),
+        registers=registers,
     )

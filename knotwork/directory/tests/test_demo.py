@@ -224,3 +224,95 @@ def test_without_if_empty_a_second_demo_is_refused():
     with pytest.raises(CommandError, match="already has"):
         run_demo("--pupils", "20")
     assert Pupil.objects.count() == 20
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+ATTENDANCE_PUPILS = 600
+TODAY = datetime.date(2026, 11, 24)  # a Tuesday in the autumn term
+
+
+def year_summary(start_year: int, registers=None):
+    """Measures over every demo register of a year (the DfE method, by enrolment)."""
+    from knotwork.analytics.attendance import sessions_of, summarise
+    from knotwork.attendance.models import Register
+    from knotwork.attendance.register import stack
+
+    rows = registers if registers is not None else Register.objects.all()
+    marks = list(rows.filter(academic_year__start_year=start_year).values_list("marks", flat=True))
+    length = max(len(m) for m in marks)
+    return summarise(sessions_of(stack(marks, length)))
+
+
+def register_snapshot() -> list[tuple[object, ...]]:
+    from knotwork.attendance.models import Register
+
+    return [
+        (upn, setting, start, year, bytes(marks))
+        for upn, setting, start, year, marks in Register.objects.order_by(
+            "enrolment__pupil__upn", "enrolment__setting__name", "enrolment__start_date",
+            "academic_year__start_year",
+        ).values_list(
+            "enrolment__pupil__upn", "enrolment__setting__name", "enrolment__start_date",
+            "academic_year__start_year", "marks",
+        )
+    ]  # fmt: skip
+
+
+def test_the_demo_has_last_year_in_full_and_this_year_to_date():
+    from knotwork.attendance.models import Register
+    from knotwork.core.models import AuditEntry
+    from knotwork.termdates.queries import session_map_for
+
+    summary = demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
+    assert summary.registers == Register.objects.count()
+    assert set(Register.objects.values_list("academic_year__start_year", flat=True)) == {
+        2025,
+        2026,
+    }
+    this_year = AcademicYear.objects.get(start_year=2026)
+    sessions = session_map_for(this_year)
+    today_am = sessions.index_of(TODAY, "AM")
+    for marks in Register.objects.filter(academic_year=this_year).values_list("marks", flat=True):
+        assert not any(bytes(marks)[today_am + 1 :])  # nothing after this morning
+    last_year = AcademicYear.objects.get(start_year=2025)
+    whole = len(session_map_for(last_year))
+    full = Register.objects.filter(academic_year=last_year, enrolment__end_date__isnull=True)
+    assert all(bytes(m)[-1] for m in full.values_list("marks", flat=True))  # to the last day
+    assert not AuditEntry.objects.exists()  # a loader, not a user's action
+    assert whole == len(bytes(full.first().marks))
+
+
+def test_the_demo_spread_of_absence_is_believable():
+    demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
+    last_year = year_summary(2025)
+    assert 6 <= float(last_year.absence_rate) <= 11
+    assert 15 <= float(last_year.persistent_rate) <= 30
+    assert 0.5 <= float(last_year.severe_rate) <= 5
+    this_year = year_summary(2026)
+    assert 5 <= float(this_year.absence_rate) <= 11
+    assert 15 <= float(this_year.persistent_rate) <= 32
+
+
+def test_pupils_eligible_for_free_school_meals_miss_more_school():
+    from knotwork.attendance.models import Register
+
+    demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
+    registers = Register.objects.all()
+    eligible = year_summary(2025, registers.filter(enrolment__pupil__fsm_eligible=True))
+    others = year_summary(2025, registers.filter(enrolment__pupil__fsm_eligible=False))
+    assert float(eligible.absence_rate) > 1.3 * float(others.absence_rate)
+
+
+def test_the_same_seed_and_day_give_the_same_marks():
+    def build(seed: int, today: datetime.date) -> list[tuple[object, ...]]:
+        with transaction.atomic():
+            demo_build(pupils=SMALL, seed=seed, today=today)
+            snapshot = register_snapshot()
+            transaction.set_rollback(True)
+        return snapshot
+
+    first = build(3, TODAY)
+    assert first == build(3, TODAY)
+    assert len(first) > SMALL
+    assert first != build(4, TODAY)

@@ -41,7 +41,10 @@ class Command(BaseCommand):
             return
         try:
             summary = demo_build(
-                pupils=options["pupils"], seed=options["seed"], progress=self._progress
+                pupils=options["pupils"],
+                seed=options["seed"],
+                progress=self._progress,
+                attendance_progress=self._attendance_progress,
             )
         except DemoAlreadyBuilt as exc:
             raise CommandError(f"{exc} Use an empty database, or --if-empty.") from exc
@@ -51,11 +54,14 @@ class Command(BaseCommand):
         )
         self._print_sign_ins(summary.sign_ins)
 
-    def _progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"\rPupils written: {done:,} of {total:,}", ending="")
+    def _progress(self, done: int, total: int, what: str = "Pupils") -> None:
+        self.stderr.write(f"\r{what} written: {done:,} of {total:,}", ending="")
         if done == total:
             self.stderr.write("")
         self.stderr.flush()
+
+    def _attendance_progress(self, done: int, total: int) -> None:
+        self._progress(done, total, "Attendance registers")
 
     def _print_sign_ins(self, sign_ins: list[SignIn]) -> None:
         if not sign_ins:
