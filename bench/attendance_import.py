@@ -29,20 +29,15 @@ import argparse
 import datetime
 import io
 import os
-import platform
 import random
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
+from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+
 GOAL_S = 2.0
 START_YEAR = 2026
 INSET_DAYS = [
@@ -70,24 +65,6 @@ CODE_WEIGHTS = {
     "C2": 20,
     "D": 20,
 }
-
-
-def configure(database_url: str | None) -> Path:
-    """Point knotwork at a temporary data directory (and database) before Django starts."""
-    data_dir = Path(tempfile.mkdtemp(prefix="knotwork-bench-"))
-    os.environ["KNOTWORK_DATA_DIR"] = str(data_dir)
-    os.environ["SECRET_KEY"] = "benchmark-only-key-not-used-for-anything-else"
-    os.environ["ALLOWED_HOSTS"] = "localhost"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("DEBUG", None)
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "knotwork.settings"
-    import django
-
-    django.setup()
-    return data_dir
 
 
 # --- The school and its file ---------------------------------------------------------------
@@ -240,41 +217,6 @@ def naive_import(officer: Any, content: bytes, sample_pupils: int) -> tuple[floa
 # --- Report --------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    from django.db import connection
-
-    cpu = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
-        cpu = names[0] if names else cpu
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("show server_version")
-            engine = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            engine = f"SQLite {cursor.fetchone()[0]} (file, WAL)"
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {engine}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
-def commit() -> str:
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return found.stdout.strip() or "unknown"
-
-
-def seconds(value: float) -> str:
-    return f"{value:,.1f} s" if value >= 10 else f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
-
-
 def report(r: dict[str, Any]) -> str:
     first, again, changed = r["first"], r["again"], r["changed"]
     ratio = r["naive"] / first["seconds"]
@@ -326,25 +268,6 @@ psql -h 127.0.0.1 -U postgres -c 'drop database knotwork_bench_import'
 """
 
 
-def write_docs(path: Path, vendor: str, block: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if "bench/attendance_import.py`)" not in text:
-        text = text.rstrip("\n") + "\n" + SECTION
-    start, end = f"<!-- attendance_import:{vendor} -->", f"<!-- /attendance_import:{vendor} -->"
-    fenced = f"{start}\n{block}{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + fenced + text[text.index(end) + len(end) :]
-    else:
-        marker = "bench/attendance_import.py`)"
-        section_start = text.index(marker)
-        following = text.find("\n## ", section_start)
-        if following == -1:
-            text = text.rstrip("\n") + "\n\n" + fenced + "\n"
-        else:
-            text = text[:following].rstrip("\n") + "\n\n" + fenced + "\n" + text[following:]
-    path.write_text(text)
-
-
 # --- Main ----------------------------------------------------------------------------------
 
 
@@ -390,7 +313,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
         "date": datetime.date.today().isoformat(),
-        "machine": machine(),
+        "machine": machine(database_engine()),
         "commit": commit(),
         "pupils": args.pupils,
         "lines": line_count,
@@ -408,7 +331,7 @@ def main() -> None:
     print()
     print(block)
     if not args.no_docs:
-        write_docs(DOCS, connection.vendor, block)
+        write_docs("attendance_import", connection.vendor, SECTION, block)
         print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
     if args.keep_data:
         print(f"Data kept in {data_dir}", file=sys.stderr)

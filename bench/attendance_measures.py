@@ -29,26 +29,20 @@ import argparse
 import datetime
 import gc
 import os
-import platform
-import re
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from harness import DOCS, ROOT, commit, configure, machine, seconds, write_docs
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 GOAL_S = 0.5
 GOAL_RATIO = 10.0
 YEAR = 2026  # the demo's year; measured as if it were over
@@ -66,24 +60,6 @@ FIELDS = (
     "persistent",
     "severe",
 )
-
-
-def configure(database_url: str | None) -> Path:
-    """Point knotwork at a temporary data directory (and database) before Django starts."""
-    data_dir = Path(tempfile.mkdtemp(prefix="knotwork-bench-"))
-    os.environ["KNOTWORK_DATA_DIR"] = str(data_dir)
-    os.environ["SECRET_KEY"] = "benchmark-only-key-not-used-for-anything-else"
-    os.environ["ALLOWED_HOSTS"] = "localhost"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("DEBUG", None)
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "knotwork.settings"
-    import django
-
-    django.setup()
-    return data_dir
 
 
 # --- The matrix ----------------------------------------------------------------------------
@@ -370,36 +346,6 @@ def database_figures(pupils: int) -> dict[str, Any]:
 # --- Report ----------------------------------------------------------------------------------
 
 
-def machine(engine: str) -> str:
-    cpu = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
-        cpu = names[0] if names else cpu
-    import numpy
-    import pandas
-
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"numpy {numpy.__version__}, pandas {pandas.__version__}, {engine}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
-def commit() -> str:
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return found.stdout.strip() or "unknown"
-
-
-def seconds(value: float) -> str:
-    return f"{value:,.1f} s" if value >= 10 else f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
-
-
 def megabytes(value: float) -> str:
     return f"{value / 1e6:,.1f} MB"
 
@@ -465,12 +411,6 @@ def report(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-HEADER = """# Benchmarks
-
-Each benchmark lives in `bench/`, prints its figures beside a baseline measured
-in the same run, and writes its section here.
-"""
-
 SECTION = """
 ## Attendance measures (`bench/attendance_measures.py`)
 
@@ -493,19 +433,6 @@ psql -h 127.0.0.1 -U postgres -c 'create database knotwork_bench'
 psql -h 127.0.0.1 -U postgres -c 'drop database knotwork_bench'
 ```
 """
-
-
-def write_docs(path: Path, vendor: str, block: str) -> None:
-    text = path.read_text() if path.exists() else HEADER
-    if "bench/attendance_measures.py`)" not in text:
-        text = text.rstrip("\n") + "\n" + SECTION
-    start, end = f"<!-- attendance_measures:{vendor} -->", f"<!-- /attendance_measures:{vendor} -->"
-    fenced = f"{start}\n{block}{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + fenced + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + fenced + "\n"
-    path.write_text(text)
 
 
 # --- Main ------------------------------------------------------------------------------------
@@ -574,17 +501,21 @@ def main() -> None:
     if not args.skip_database:
         print(f"The database ({vendor}): demo_build with {args.pupils:,} pupils", file=sys.stderr)
         results["database"] = database_figures(args.pupils)
+    import pandas
+
     results["machine"] = machine(
         results.get("database", {}).get("engine", results["engine_name"])
         if not args.skip_database
-        else "no database"
+        else "no database",
+        f"numpy {np.__version__}",
+        f"pandas {pandas.__version__}",
     )
     results["load"] = (load_at_start, os.getloadavg()[0])
     block = report(results)
     print()
     print(block)
     if not args.no_docs:
-        write_docs(DOCS, vendor, block)
+        write_docs("attendance_measures", vendor, SECTION, block)
         print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
     shutil.rmtree(data_dir, ignore_errors=True)
     if not agreed:

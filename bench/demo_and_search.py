@@ -26,45 +26,23 @@ import argparse
 import datetime
 import itertools
 import os
-import platform
 import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
+from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+
 DAY = datetime.date(2026, 11, 23)  # a Monday in the autumn term the demo is set in
 GENERATION_GOAL_S = 180.0
 SEARCH_GOAL_S = 1.0
 PAGE_SIZE = 25
-
-
-def configure(database_url: str | None) -> Path:
-    """Point knotwork at a temporary data directory (and database) before Django starts."""
-    data_dir = Path(tempfile.mkdtemp(prefix="knotwork-bench-"))
-    os.environ["KNOTWORK_DATA_DIR"] = str(data_dir)
-    os.environ["SECRET_KEY"] = "benchmark-only-key-not-used-for-anything-else"
-    os.environ["ALLOWED_HOSTS"] = "localhost"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("DEBUG", None)
-    os.environ.pop("DATABASE_URL", None)
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "knotwork.settings"
-    import django
-
-    django.setup()
-    return data_dir
 
 
 # --- Generation ----------------------------------------------------------------------------
@@ -239,41 +217,6 @@ def p95(values: list[float]) -> float:
 # --- Report --------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    from django.db import connection
-
-    cpu = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
-        cpu = names[0] if names else cpu
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("show server_version")
-            engine = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            engine = f"SQLite {cursor.fetchone()[0]} (file, WAL)"
-    return (
-        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {engine}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
-def commit() -> str:
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return found.stdout.strip() or "unknown"
-
-
-def seconds(value: float) -> str:
-    return f"{value:,.1f} s" if value >= 10 else f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
-
-
 def report(results: dict[str, Any]) -> str:
     """The figures as a Markdown block, also printed."""
     r = results
@@ -320,12 +263,6 @@ def report(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-HEADER = """# Benchmarks
-
-Each benchmark lives in `bench/`, prints its figures beside a baseline measured
-in the same run, and writes its section here.
-"""
-
 SECTION = """
 ## Demo generation and pupil search (`bench/demo_and_search.py`)
 
@@ -351,19 +288,6 @@ psql -h 127.0.0.1 -U postgres -c 'create database knotwork_bench'
 psql -h 127.0.0.1 -U postgres -c 'drop database knotwork_bench'
 ```
 """
-
-
-def write_docs(path: Path, vendor: str, block: str) -> None:
-    text = path.read_text() if path.exists() else HEADER
-    if "bench/demo_and_search.py`)" not in text:
-        text = text.rstrip("\n") + "\n" + SECTION
-    start, end = f"<!-- demo_and_search:{vendor} -->", f"<!-- /demo_and_search:{vendor} -->"
-    fenced = f"{start}\n{block}{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + fenced + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + fenced + "\n"
-    path.write_text(text)
 
 
 # --- Main ----------------------------------------------------------------------------------
@@ -424,7 +348,7 @@ def main() -> None:
     results: dict[str, Any] = {
         "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
         "date": datetime.date.today().isoformat(),
-        "machine": machine(),
+        "machine": machine(database_engine()),
         "commit": commit(),
         "pupils": summary.pupils,
         "enrolments": summary.enrolments,
@@ -444,7 +368,7 @@ def main() -> None:
     print()
     print(block)
     if not args.no_docs:
-        write_docs(DOCS, connection.vendor, block)
+        write_docs("demo_and_search", connection.vendor, SECTION, block)
         print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
     if args.keep_data:
         print(f"Data kept in {data_dir}", file=sys.stderr)

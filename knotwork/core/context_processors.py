@@ -13,6 +13,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [
         ("Home", reverse("core:home")),
         ("Pupils", reverse("pupils:search")),
+        ("Attendance", reverse("attendance:dashboard")),
         ("Settings", reverse("directory:setting-list")),
         ("Agency directory", reverse("directory:agency-list")),
     ]

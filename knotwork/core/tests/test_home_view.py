@@ -49,3 +49,22 @@ def test_home_needs_sign_in(client, cast):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response.url.startswith("/account/sign-in/")
+
+
+def test_staff_who_edit_get_the_today_list_and_the_import_page(client, cast):
+    content = home(client, "officer").content.decode()
+    assert reverse("attendance:today", args=[cast.school_a.uuid]) in content
+    assert reverse("attendance:imports") in content
+    assert reverse("attendance:dashboard") in content
+
+
+def test_read_only_staff_are_not_offered_the_import_page(client, cast):
+    content = home(client, "head_of_year").content.decode()
+    assert reverse("attendance:today", args=[cast.school_a.uuid]) in content
+    assert reverse("attendance:imports") not in content
+
+
+def test_board_members_get_the_dashboard_but_no_today_list(client, cast):
+    content = home(client, "board_member").content.decode()
+    assert reverse("attendance:dashboard") in content
+    assert "/today/" not in content

@@ -1,0 +1,104 @@
+"""What every benchmark in bench/ shares: a throwaway data directory, a description of
+the machine and the commit, number formats, and its section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "benchmarks.md"
+HEADER = """# Benchmarks
+
+Each benchmark lives in `bench/`, prints its figures beside a baseline measured
+in the same run, and writes its section here.
+"""
+
+
+def configure(database_url: str | None) -> Path:
+    """Point knotwork at a temporary data directory (and database) before Django starts."""
+    data_dir = Path(tempfile.mkdtemp(prefix="knotwork-bench-"))
+    os.environ["KNOTWORK_DATA_DIR"] = str(data_dir)
+    os.environ["SECRET_KEY"] = "benchmark-only-key-not-used-for-anything-else"
+    os.environ["ALLOWED_HOSTS"] = "localhost"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.pop("DEBUG", None)
+    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "knotwork.settings"
+    import django
+
+    django.setup()
+    return data_dir
+
+
+def cpu() -> str:
+    name = platform.processor() or "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M)
+        name = names[0] if names else name
+    return name
+
+
+def database_engine() -> str:
+    """The database Django is connected to, with its version."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("show server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        cursor.execute("select sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]} (file, WAL)"
+
+
+def machine(*parts: str) -> str:
+    """Cores, CPU, Python, the given parts (engine, library versions) and the kernel."""
+    middle = "".join(f", {part}" for part in parts)
+    return (
+        f"{os.cpu_count()} cores ({cpu()}), Python {platform.python_version()}{middle}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    return found.stdout.strip() or "unknown"
+
+
+def seconds(value: float) -> str:
+    return f"{value:,.1f} s" if value >= 10 else f"{value:.3f} s" if value < 1 else f"{value:.2f} s"
+
+
+def write_docs(name: str, vendor: str, section: str, block: str, path: Path = DOCS) -> None:
+    """Put ``block`` between ``<!-- name:vendor -->`` markers in docs/benchmarks.md.
+
+    ``section`` is the benchmark's heading and introduction, added once; a new
+    engine's block goes at the end of the benchmark's own section.
+    """
+    text = path.read_text() if path.exists() else HEADER
+    heading = f"bench/{name}.py`)"
+    if heading not in text:
+        text = text.rstrip("\n") + "\n" + section
+    start, end = f"<!-- {name}:{vendor} -->", f"<!-- /{name}:{vendor} -->"
+    fenced = f"{start}\n{block}{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + fenced + text[text.index(end) + len(end) :]
+    else:
+        following = text.find("\n## ", text.index(heading))
+        if following == -1:
+            text = text.rstrip("\n") + "\n\n" + fenced + "\n"
+        else:
+            text = text[:following].rstrip("\n") + "\n\n" + fenced + "\n" + text[following:]
+    path.write_text(text)
