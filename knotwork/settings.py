@@ -159,6 +159,9 @@ CACHES = {
 # Attendance imports: the largest file the upload page takes, in megabytes.
 KNOTWORK_IMPORT_MAX_MB = env_int("KNOTWORK_IMPORT_MAX_MB", 20, minimum=1)
 
+# Attendance figures: groups with fewer enrolments than this show no figures.
+KNOTWORK_ATTENDANCE_SUPPRESS_BELOW = env_int("KNOTWORK_ATTENDANCE_SUPPRESS_BELOW", 5, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

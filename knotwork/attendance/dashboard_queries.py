@@ -54,14 +54,10 @@ from knotwork.termdates.rules import SessionMap
 
 Date = datetime.date
 
-#: Groups with fewer enrolments than this are not shown (unless settings say otherwise).
-SUPPRESS_BELOW = 5
-
 
 def suppress_below() -> int:
-    """The smallest number of enrolments a group shows figures for."""
-    value = getattr(django_settings, "KNOTWORK_ATTENDANCE_SUPPRESS_BELOW", SUPPRESS_BELOW)
-    return max(1, int(value))
+    """The smallest number of enrolments a group shows figures for (a setting, 5 by default)."""
+    return max(1, int(django_settings.KNOTWORK_ATTENDANCE_SUPPRESS_BELOW))
 
 
 # --- Who sees which settings --------------------------------------------------------------
