@@ -38,6 +38,7 @@ setup: $(INSTALLED) $(ASSETS)
 demo: setup var/demo-secret-key
 	$(DEMO_ENV) $(KNOTWORK) migrate --noinput
 	$(DEMO_ENV) $(KNOTWORK) demo --pupils $(PUPILS) --if-empty
+	$(DEMO_ENV) $(KNOTWORK) attendance signals
 	@echo "knotwork is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(DEMO_ENV) $(KNOTWORK) runserver $(HOST):$(PORT) --insecure
 
