@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "knotwork.termdates",
     "knotwork.pupils",
     "knotwork.attendance",
+    "knotwork.behaviour",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("pupils/", include("knotwork.pupils.urls")),
     path("directory/", include("knotwork.directory.urls")),
     path("attendance/", include("knotwork.attendance.urls")),
+    path("behaviour/", include("knotwork.behaviour.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,2 @@
+"""Incidents, withdrawals and exclusions are not in the admin: they change only through
+``behaviour.services``, which checks access and writes the audit row."""
