@@ -14,6 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Home", reverse("core:home")),
         ("Pupils", reverse("pupils:search")),
         ("Attendance", reverse("attendance:dashboard")),
+        ("Behaviour", reverse("behaviour:incidents")),
         ("Settings", reverse("directory:setting-list")),
         ("Agency directory", reverse("directory:agency-list")),
     ]

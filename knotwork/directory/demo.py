@@ -3,10 +3,11 @@
 ``demo_build(pupils=N, seed=S)`` makes East Marsh (LA 845): its term dates,
 six secondary schools, a pupil referral unit, the LA's behaviour and attendance
 service, fifteen agencies, a user for every role, and N pupils in years 7-11
-in 2026/27 with their enrolments and contacts, and their attendance registers
-for 2025/26 and 2026/27 to date (``knotwork.attendance.demo``). The same seed
-always gives the same partnership (names, UPNs, dates, and marks for the same
-day); only UUIDs and timestamps differ.
+in 2026/27 with their enrolments and contacts, their attendance registers
+for 2025/26 and 2026/27 to date (``knotwork.attendance.demo``), and their
+incidents, suspensions and permanent exclusions (``knotwork.behaviour.demo``).
+The same seed always gives the same partnership (names, UPNs, dates, marks and
+behaviour records for the same day); only UUIDs and timestamps differ.
 
 Pupils are planned without the database (``pupil_plans``) and written in
 batches with ``bulk_create``. This is a loader, not a user action: it does
@@ -39,6 +40,7 @@ from faker import Faker
 
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.attendance.demo import attendance_build
+from knotwork.behaviour.demo import behaviour_build
 from knotwork.directory.models import (
     Agency,
     LocalAuthority,
@@ -345,6 +347,9 @@ class DemoSummary:
     sign_ins: list[SignIn]
     password: str = PASSWORD
     registers: int = 0
+    incidents: int = 0
+    suspensions: int = 0
+    permanent_exclusions: int = 0
 
 
 class DemoAlreadyBuilt(Exception):
@@ -875,11 +880,13 @@ def demo_build(
     progress: Progress | None = None,
     today: Date | None = None,
     attendance_progress: Progress | None = None,
+    behaviour_progress: Progress | None = None,
 ) -> DemoSummary:
     """Build the demo partnership with ``pupils`` pupils, in one transaction.
 
-    Attendance is marked up to ``today`` (the local date unless given);
-    ``attendance_progress`` hears how many registers are written, of how many.
+    Attendance is marked up to ``today`` (the local date unless given), and behaviour
+    recorded up to the day before; ``attendance_progress`` hears how many registers are
+    written, of how many, and ``behaviour_progress`` how many behaviour records.
     """
     if pupils < 0:
         raise ValueError("The number of pupils cannot be negative.")
@@ -896,11 +903,16 @@ def demo_build(
             progress(done, pupils)
     _link_practitioner(orgs)
     _refresh_planner_statistics()
+    today = today or timezone.localdate()
     registers = attendance_build(
+        settings=orgs.settings, seed=seed, today=today, progress=attendance_progress
+    )
+    behaviour = behaviour_build(
         settings=orgs.settings,
         seed=seed,
-        today=today or timezone.localdate(),
-        progress=attendance_progress,
+        today=today,
+        recorded_by=orgs.users["coordinator"],
+        progress=behaviour_progress,
     )
     return DemoSummary(
         partnership=PARTNERSHIP_NAME,
@@ -911,4 +923,7 @@ def demo_build(
         contacts=contacts,
         sign_ins=demo_sign_ins(),
         registers=registers,
+        incidents=behaviour.incidents,
+        suspensions=behaviour.suspensions,
+        permanent_exclusions=behaviour.permanent_exclusions,
     )

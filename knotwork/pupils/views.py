@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from knotwork.attendance.pupil_queries import attendance_so_far
+from knotwork.behaviour.incident_queries import behaviour_so_far
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -61,6 +62,7 @@ def profile(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
     context = pupil_profile(pupil, today)
     context["can_edit"] = pupil_access(request.user, pupil, today) >= Access.EDIT
     context["attendance"] = attendance_so_far(pupil, today)
+    context["behaviour"] = behaviour_so_far(pupil, today)
     return render(request, "pupils/profile.html", context)
 
 

@@ -316,3 +316,42 @@ def test_the_same_seed_and_day_give_the_same_marks():
     assert first == build(3, TODAY)
     assert len(first) > SMALL
     assert first != build(4, TODAY)
+
+
+# --- Behaviour -------------------------------------------------------------------------------
+
+
+def test_the_summary_counts_the_behaviour_records_written():
+    from knotwork.behaviour.models import Exclusion, Incident
+
+    summary = demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
+    assert summary.incidents == Incident.objects.count() > ATTENDANCE_PUPILS
+    assert summary.suspensions == Exclusion.objects.filter(kind="suspension").count() > 0
+    assert summary.permanent_exclusions == Exclusion.objects.filter(kind="permanent").count()
+    assert 1 <= summary.permanent_exclusions <= ATTENDANCE_PUPILS / 100
+
+
+def test_behaviour_is_recorded_by_the_schools_own_staff_where_they_have_them():
+    from knotwork.behaviour.models import Exclusion, Incident
+
+    demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
+    leader = Membership.objects.get(user__username="leader")
+    at_first_school = Incident.objects.filter(setting_id=leader.organisation_id)
+    assert set(at_first_school.values_list("recorded_by__username", flat=True)) == {"leader"}
+    elsewhere = Incident.objects.exclude(
+        setting_id__in=Membership.objects.filter(can_edit=True).values("organisation_id")
+    )
+    assert set(elsewhere.values_list("recorded_by__username", flat=True)) == {"coordinator"}
+    assert not elsewhere.filter(follow_up_owner__isnull=False).exists()
+    heads = set(Exclusion.objects.values_list("decided_by", flat=True))
+    assert all(head.endswith(("Headteacher", "Head of centre")) for head in heads)
+
+
+def test_the_command_says_how_many_behaviour_records_it_wrote():
+    from knotwork.behaviour.models import Incident
+
+    err = StringIO()
+    out = StringIO()
+    call_command("demo", "--pupils", "100", "--seed", "2", stdout=out, stderr=err)
+    assert f"Behaviour: {Incident.objects.count():,} incidents" in out.getvalue()
+    assert "Behaviour records written" in err.getvalue()

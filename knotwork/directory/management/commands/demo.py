@@ -45,12 +45,17 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=self._progress,
                 attendance_progress=self._attendance_progress,
+                behaviour_progress=self._behaviour_progress,
             )
         except DemoAlreadyBuilt as exc:
             raise CommandError(f"{exc} Use an empty database, or --if-empty.") from exc
         self.stdout.write(
             f"{summary.partnership}: {summary.pupils:,} pupils at {summary.settings} settings, "
             f"{summary.agencies} agencies."
+        )
+        self.stdout.write(
+            f"Behaviour: {summary.incidents:,} incidents, {summary.suspensions:,} suspensions, "
+            f"{summary.permanent_exclusions:,} permanent exclusions."
         )
         self._print_sign_ins(summary.sign_ins)
 
@@ -62,6 +67,9 @@ class Command(BaseCommand):
 
     def _attendance_progress(self, done: int, total: int) -> None:
         self._progress(done, total, "Attendance registers")
+
+    def _behaviour_progress(self, done: int, total: int) -> None:
+        self._progress(done, total, "Behaviour records")
 
     def _print_sign_ins(self, sign_ins: list[SignIn]) -> None:
         if not sign_ins:
