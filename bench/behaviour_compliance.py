@@ -469,14 +469,17 @@ from the sixth day, the governing board, the independent review window, who must
 told, the 45-day cap), against the goal from the behaviour issue: under 150 ms at the
 95th percentile on PostgreSQL, on the 130,000-pupil demo (built by `demo_build` and asked
 for on Tuesday 24 November 2026 at 10:30 with time-machine). Asked for through Django's
-test client (middleware, view, audit row, template) for a member of staff at the school
-with the most open items and for the partnership coordinator (every setting). The
-page reads a fixed number of queries however many pupils (the exclusions since the start
-of last academic year with the pupil fields it shows, in one query; each calendar's
-school days in three) and works the clocks out in Python (`behaviour.rules`). For
-comparison in the same run: the pupil's exclusions page for 50 pupils, and the baseline,
-the pupil search page posted with 200 names and UPNs. Every response must be 200;
-queries are counted in a second pass with `CaptureQueriesContext`.
+test client (middleware, view, audit row, template) for the read-only head of year at
+the school with the most open items (its pupils only) and for the partnership
+coordinator (every setting). The page reads a fixed number of queries however many
+pupils: one pass over the exclusions since the start of the term before this one finds
+the pupils who may have an open clock (a notice not given, a permanent exclusion in
+progress, more than five days in a term or lately, near the cap), and only their
+clocks are worked out in Python (`behaviour.rules`), on each calendar's school days.
+For comparison in the same run: the pupil's exclusions page for 50 pupils, and the
+baseline, the pupil search page posted with 200 names and UPNs. Every response must be
+200; queries are counted in a second pass with `CaptureQueriesContext`. The machine's
+two cores are shared: the load average is printed with the figures.
 
 Re-run (each run replaces its engine's figures below; `--profile` prints where the
 time goes on a page that misses the goal):

@@ -2,10 +2,14 @@
 permanent exclusions at a setting (for its staff) or across the partnership (for
 coordinators and local authority officers), overdue first, in groups.
 
-Reading is a fixed number of queries however many pupils: who the user is, which
-settings, one query for the exclusions of the pupils they may see (with the pupil
-fields the page shows), and three for the calendars' school days. The clocks are
-worked out in ``rules``.
+The page lists the exclusions since the start of the term before this one (and of
+this academic year), and permanent exclusions still in progress. Reading is a fixed
+number of queries however many pupils: who the user is and which settings; the
+calendars' school days (three); one pass over the exclusions in the database that
+finds the pupils who may have an open clock (``_candidate_pupils``: most pupils'
+exclusions are all told, short and over); which of those the user may see; their
+exclusions and enrolments; the names for the lines shown. Only those pupils' clocks
+are worked out, in ``rules``.
 """
 
 from __future__ import annotations

@@ -281,3 +281,44 @@ def test_the_clocks_move_on_with_the_days_across_half_term(client, cast):
     overdue = board_on(D(2026, 11, 10))
     assert overdue.status == "overdue"
     assert "The board must meet by Monday 9 November 2026." in overdue.line
+
+
+def test_a_suspension_from_a_friday_afternoon_needs_education_from_the_next_friday_afternoon(
+    client, cast
+):
+    """Issued at 2pm on Friday 13 November for six days: Fri PM, Mon-Thu, Fri AM are the
+    first five days, so education is due from the afternoon of Friday 20 November."""
+    client = signed_in(client)
+    with time_machine.travel(datetime.datetime(2026, 11, 13, 14, 0), tick=False):
+        data = form_data(cast, start_date="2026-11-13", start_half="PM", parents_told_on="")
+        data["parents_told_how"] = ""
+        assert client.post(issue_url(cast.pupil_a), data).status_code == 302
+        page = client.get(page_url(cast.pupil_a)).context["page"]
+    (row,) = page.rows
+    day_six = next(c for c in row.clocks if c.kind == "day_six")
+    assert (day_six.due, day_six.half, day_six.status) == (D(2026, 11, 20), "PM", "upcoming")
+    assert row.last_day == D(2026, 11, 23)
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, 0), tick=False):
+        page = client.get(page_url(cast.pupil_a)).context["page"]
+    assert next(c for c in page.rows[0].clocks if c.kind == "day_six").status == "overdue"
+
+
+def test_a_board_deadline_runs_past_the_early_may_bank_holiday(client, cast):
+    """Governors told of a permanent exclusion on Friday 30 April 2027: Monday 3 May is a
+    bank holiday, so the 15th school day is Monday 24 May, not Friday 21 May."""
+    make_exclusion(
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        kind="permanent",
+        sessions=None,
+        start_date=D(2027, 4, 30),
+        governors_told_on=D(2027, 4, 30),
+    )
+    with time_machine.travel(datetime.datetime(2027, 5, 21, 9, 0), tick=False):
+        client = signed_in(client)  # a sign-in lasts two weeks: sign in on the day
+        board = next(
+            c
+            for c in client.get(page_url(cast.pupil_a)).context["page"].rows[0].clocks
+            if c.kind == "board"
+        )
+    assert (board.due, board.status) == (D(2027, 5, 24), "due_soon")
