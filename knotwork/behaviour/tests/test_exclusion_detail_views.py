@@ -67,7 +67,8 @@ def test_a_read_only_user_sees_it_without_forms_and_may_not_post(client, cast, s
     client = signed_in(client, "head_of_year")
     response = client.get(url(suspension))
     assert response.status_code == 200 and b"Record the education" not in response.content
-    for action, data in VALID.items():
+    for action in ACTIONS:
+        data = VALID.get(action, {})
         assert client.post(url(suspension, action), {**data, "version": 1}).status_code == 403
     suspension.refresh_from_db()
     assert suspension.version == 1
@@ -76,7 +77,8 @@ def test_a_read_only_user_sees_it_without_forms_and_may_not_post(client, cast, s
 def test_an_outsider_gets_404(client, cast, suspension):
     client = signed_in(client, "outsider")
     assert client.get(url(suspension)).status_code == 404
-    for action, data in VALID.items():
+    for action in ACTIONS:
+        data = VALID.get(action, {})
         assert client.post(url(suspension, action), {**data, "version": 1}).status_code == 404
     suspension.refresh_from_db()
     assert suspension.version == 1

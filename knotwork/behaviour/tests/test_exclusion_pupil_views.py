@@ -105,7 +105,8 @@ def test_an_outsider_gets_404_everywhere(client, cast):
 
 
 def test_signed_out_goes_to_sign_in(client, cast):
-    for url in (page_url(cast.pupil_a), issue_url(cast.pupil_a)):
+    csv_url = reverse("behaviour:pupil-exclusions-csv", args=[cast.pupil_a.uuid])
+    for url in (page_url(cast.pupil_a), issue_url(cast.pupil_a), csv_url):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:sign-in"))
