@@ -19,12 +19,14 @@ so every request runs the middleware, the view, the audit row and the template:
    year, and up to 10 each who are dual registered and who joined during the year;
 3. the baseline, in the same run: the pupil profile (``pupils:profile``) for the same
    pupils, and the pupil search page (``pupils:search``, posted as the form is) for 200
-   names and UPNs (their own goals are met; the 150 ms goal is theirs to compare with).
+   names and UPNs: pages that already meet their own goals, to set beside the 150 ms.
 
 Each page: a few warm-up requests, then the timed requests (200 by default), every
 response 200; then the same requests again inside ``CaptureQueriesContext`` to count
-queries and their time. The count is a pass of its own because the debug cursor does
-work of its own (on SQLite a query per query to quote the parameters).
+the queries, with the time spent in the database (``execute_wrapper``) and in Python's
+garbage collector (``gc.callbacks``), and the size of the HTML. The count is a pass of
+its own because the debug cursor does work of its own (on SQLite a query per query to
+quote the parameters).
 
 Prints median, 95th percentile and max against the 150 ms goal and writes them to
 docs/benchmarks.md (``--no-docs`` to skip). ``--profile`` also runs cProfile over the
