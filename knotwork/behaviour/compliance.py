@@ -123,6 +123,11 @@ class ComplianceItem:
     def exclusion_url(self) -> str:
         return _EXCLUSION_URL.format(self.exclusion_uuid) if self.exclusion_uuid else ""
 
+    @property
+    def due(self) -> str:
+        due = self.clock.due
+        return f"{due.day} {due:%b %Y}" if due else "\u2013"
+
 
 _ANY = "00000000-0000-4000-8000-000000000000"
 
@@ -223,20 +228,43 @@ def _permanent_in_progress() -> Q:
 
 
 def _untold() -> Q:
-    """Someone who must be told may not have been (on an exclusion not cancelled): the
-    parents, the local authority, the governors; a social worker or virtual school head
-    for a pupil in need or looked after (either: one look at pupils, a little wide; the
-    clocks tell them apart)."""
-    social_care = Pupil.objects.filter(Q(child_in_need=True) | Q(looked_after=True))
+    """The parents, the local authority or the governors not told of an exclusion not
+    cancelled (a social worker or virtual school head: ``_social_care_untold``)."""
     return _live() & (
         Q(parents_told_on__isnull=True)
         | Q(la_told_on__isnull=True)
         | Q(governors_told_on__isnull=True)
-        | (
-            (Q(social_worker_told_on__isnull=True) | Q(virtual_school_told_on__isnull=True))
-            & Q(pupil_id__in=social_care.values("pk"))
-        )
     )
+
+
+def _social_care_untold() -> Q:
+    """A social worker or virtual school head not told, for a pupil in need or looked after
+    (either: one look at pupils; with the pupil's flags, ``Candidate.social_care`` tells
+    which is owed)."""
+    social_care = Pupil.objects.filter(Q(child_in_need=True) | Q(looked_after=True))
+    return (
+        _live()
+        & (Q(social_worker_told_on__isnull=True) | Q(virtual_school_told_on__isnull=True))
+        & Q(pupil_id__in=social_care.values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pupil who may have an open clock, and why: any reason but a social worker or
+    virtual school head not told, or one of those (which one, their flags tell)."""
+
+    pupil_id: int
+    other: bool
+    social_worker: bool  # a listed exclusion with no social worker told
+    virtual_school: bool  # ... with no virtual school head told
+
+    def wanted(self, pupil: rules.PupilFacts) -> bool:
+        return (
+            self.other
+            or (self.social_worker and pupil.child_in_need)
+            or (self.virtual_school and pupil.looked_after)
+        )
 
 
 def _terms_since(
@@ -302,7 +330,9 @@ def listed(since: Date) -> Q:
     return Q(start_date__gte=since) | _permanent_in_progress()
 
 
-def _candidate_pupils(calendars: dict[Any, SchoolDays], today: Date, since: Date) -> set[int]:
+def _candidate_pupils(
+    calendars: dict[Any, SchoolDays], today: Date, since: Date
+) -> list[Candidate]:
     """Pupils whose listed exclusions may have an open clock, in one pass over the
     exclusions table, counted across all their settings, so never fewer than at one:
 
@@ -348,10 +378,22 @@ def _candidate_pupils(calendars: dict[Any, SchoolDays], today: Date, since: Date
             | Q(last_enrolment__gt=F("first_enrolment"))
         )
         board_due |= over & open_ if one_term else over
-    return set(
+    others = (
+        Q(untold__gt=0)
+        | Q(permanent__gt=0)
+        | Q(lately__gt=_BOARD_MAY_MEET, running__gt=0)
+        | Q(year__gte=2 * rules.CAP_APPROACHING_DAYS)
+        | board_due
+    )
+    no_social_worker = _live() & Q(social_worker_told_on__isnull=True)
+    no_virtual_school = _live() & Q(virtual_school_told_on__isnull=True)
+    found = (
         rows.values("pupil_id")
         .annotate(
             untold=Count("pk", filter=_untold()),
+            social_care=Count("pk", filter=_social_care_untold()),
+            no_social_worker=Count("pk", filter=no_social_worker),
+            no_virtual_school=Count("pk", filter=no_virtual_school),
             permanent=Count("pk", filter=_permanent_in_progress()),
             lately=Sum("sessions", filter=lately),
             running=Count(
@@ -361,15 +403,16 @@ def _candidate_pupils(calendars: dict[Any, SchoolDays], today: Date, since: Date
             year=Sum("sessions", filter=suspension & Q(start_date__gte=this_year)),
             **board,
         )
-        .filter(
-            Q(untold__gt=0)
-            | Q(permanent__gt=0)
-            | Q(lately__gt=_BOARD_MAY_MEET, running__gt=0)
-            | Q(year__gte=2 * rules.CAP_APPROACHING_DAYS)
-            | board_due
-        )
-        .values_list("pupil_id", flat=True)
+        .filter(others | Q(social_care__gt=0))
+        .annotate(other=Case(When(others, then=Value(True)), default=Value(False)))
+        # Not "social_care": asked for twice, the look at pupils would be made twice. A
+        # pupil here for no other reason is here for it.
+        .values_list("pupil_id", "other", "no_social_worker", "no_virtual_school")
     )
+    return [
+        Candidate(pupil_id, other, bool(social_worker), bool(virtual_school))
+        for pupil_id, other, social_worker, virtual_school in found
+    ]
 
 
 #: What the page reads of each exclusion: the facts, less its enrolment's (read apart).
@@ -384,15 +427,15 @@ def _rows(
     """Every exclusion of the pupils the user may see whose listed exclusions may have
     open clocks (all of them: earlier ones count towards the sixth day and the cap), each
     marked whether it is listed; and those pupils' facts."""
-    candidates = _candidate_pupils(calendars, today, since)
+    candidates = {c.pupil_id: c for c in _candidate_pupils(calendars, today, since)}
     if not candidates:
         return [], {}
-    pupils = {
-        pk: rules.PupilFacts(looked_after=looked_after, child_in_need=in_need)
-        for pk, looked_after, in_need in visible_pupils(user, today)
-        .filter(pk__in=sorted(candidates))
-        .values_list("pk", "looked_after", "child_in_need")
-    }
+    pupils: dict[int, rules.PupilFacts] = {}
+    seen = visible_pupils(user, today).filter(pk__in=sorted(candidates))
+    for pk, looked_after, in_need in seen.values_list("pk", "looked_after", "child_in_need"):
+        facts = rules.PupilFacts(looked_after=looked_after, child_in_need=in_need)
+        if candidates[pk].wanted(facts):
+            pupils[pk] = facts
     if not pupils:
         return [], {}
     rows = list(
@@ -456,72 +499,71 @@ def _with_calendars(
     return {**calendars, **calendars_for(wanted, [r["start_date"] for r in rows], today)}
 
 
-def compliance_page(user: User, scope: ComplianceScope, today: Date) -> CompliancePage:
-    """Every open clock of the exclusions at the scope's settings, grouped, overdue first."""
-    shown = [s.pk for s in scope.shown]
-    names = {s.pk: s.name for s in scope.settings}
-    calendars = calendars_for({s.calendar_id for s in scope.shown}, [], today)
-    since = listing_starts(calendars, today)
-    rows, pupils_facts = _rows(user, calendars, today, since)
-    calendars = _with_calendars(calendars, rows, today)
+_Found = tuple[rules.Clock, int, str]  # a clock, the pk of its row for names, the setting
+
+
+def _open_clocks(
+    rows: list[dict[str, Any]],
+    pupils: dict[int, rules.PupilFacts],
+    calendars: dict[Any, SchoolDays],
+    shown: dict[int, str],
+    today: Date,
+) -> tuple[list[_Found], list[_Found]]:
+    """The open clocks of the listed exclusions at the shown settings (id -> name), and
+    the pupils near the cap who were suspended there this year."""
     by_pupil: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_pupil[row["pupil_id"]].append(row)
-    found: list[tuple[rules.Clock, int, int]] = []  # clock, exclusion pk, pupil id
-    caps: list[tuple[rules.Clock, int, list[int]]] = []  # clock, a row's pk, settings
+    found: list[_Found] = []
+    caps: list[_Found] = []
     this_year = start_year_of(today)
     for pupil_id, pupil_rows in by_pupil.items():
         here = [r for r in pupil_rows if r["listed"] and r["enrolment__setting_id"] in shown]
         if not here:
             continue
-        pupil = pupils_facts[pupil_id]
         facts = [facts_from_row(r) for r in pupil_rows]
-        clocks = rules.pupil_clocks(calendars, facts, pupil, today, open_only=True)
+        clocks = rules.pupil_clocks(calendars, facts, pupils[pupil_id], today, open_only=True)
         for row in here:
-            for clock in clocks.by_exclusion.get(row["pk"], []):
-                if clock.is_open:
-                    found.append((clock, row["pk"], pupil_id))
-        suspended_here = [
+            setting = shown[row["enrolment__setting_id"]]
+            found += [(c, row["pk"], setting) for c in clocks.by_exclusion[row["pk"]] if c.is_open]
+        suspended = [
             r
             for r in here
             if r["kind"] == Exclusion.Kind.SUSPENSION
             and start_year_of(r["start_date"]) == this_year
         ]
-        if clocks.cap is not None and clocks.cap.is_open and suspended_here:
-            settings = sorted({r["enrolment__setting_id"] for r in suspended_here})
-            caps.append((clocks.cap, suspended_here[0]["pk"], settings))
-    shown_rows = (
-        {
-            r["pk"]: r
-            for r in Exclusion.objects.filter(
-                pk__in=sorted({pk for _, pk, _ in found} | {pk for _, pk, _ in caps})
-            ).values(*_SHOWN_VALUES, "enrolment__setting_id")
-        }
-        if found or caps
-        else {}
-    )
+        if clocks.cap is not None and clocks.cap.is_open and suspended:
+            where = ", ".join(sorted({shown[r["enrolment__setting_id"]] for r in suspended}))
+            caps.append((clocks.cap, suspended[0]["pk"], where))
+    return found, caps
+
+
+def compliance_page(user: User, scope: ComplianceScope, today: Date) -> CompliancePage:
+    """Every open clock of the exclusions at the scope's settings, grouped, overdue first."""
+    shown = {s.pk: s.name for s in scope.shown}
+    calendars = calendars_for({s.calendar_id for s in scope.shown}, [], today)
+    since = listing_starts(calendars, today)
+    rows, pupils = _rows(user, calendars, today, since)
+    calendars = _with_calendars(calendars, rows, today)
+    found, caps = _open_clocks(rows, pupils, calendars, shown, today)
+    wanted = sorted({pk for _, pk, _ in found + caps})
+    names = {
+        r["pk"]: r
+        for r in (Exclusion.objects.filter(pk__in=wanted).values(*_SHOWN_VALUES) if wanted else [])
+    }
     groups = {group: ComplianceGroup(group) for group in rules.Group}
-    for clock, pk, _ in found:
-        row = shown_rows[pk]
-        groups[clock.group].items.append(
-            _item(
-                clock,
-                row,
-                names.get(row["enrolment__setting_id"], ""),
-                _exclusion_text(row),
-                row["uuid"],
-            )
-        )
-    for clock, pk, settings in caps:
-        row = shown_rows[pk]
-        where = ", ".join(sorted(names.get(s, "") for s in settings))
-        groups[rules.Group.CAP].items.append(_item(clock, row, where, "", None))
+    for clock, pk, setting in found:
+        row = names[pk]
+        item = _item(clock, row, setting, _exclusion_text(row), row["uuid"])
+        groups[clock.group].items.append(item)
+    for clock, pk, setting in caps:
+        groups[rules.Group.CAP].items.append(_item(clock, names[pk], setting, "", None))
     for group in groups.values():
         group.items.sort(
             key=lambda i: (i.clock.urgency, i.clock.due or Date.max, i.pupil_name, i.setting)
         )
-    pupils = len({i.pupil_uuid for g in groups.values() for i in g.items})
-    return CompliancePage(scope, today, list(groups.values()), pupils, since)
+    pupils_open = len({i.pupil_uuid for g in groups.values() for i in g.items})
+    return CompliancePage(scope, today, list(groups.values()), pupils_open, since)
 
 
 def _item(
