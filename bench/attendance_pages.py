@@ -53,7 +53,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+from harness import (
+    DOCS,
+    ROOT,
+    commit,
+    configure,
+    database_engine,
+    machine,
+    page_bench_arguments,
+    seconds,
+    write_docs,
+)
 
 GOAL_S = 0.150
 DAY = datetime.date(2026, 11, 23)  # a Monday in the demo's autumn term
@@ -459,18 +469,7 @@ psql -h 127.0.0.1 -U postgres -c 'drop database knotwork_bench_pages'
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--pupils", type=int, default=130_000)
-    parser.add_argument(
-        "--database-url", help="postgres://... (an empty database); SQLite if unset"
-    )
-    parser.add_argument("--requests", type=int, default=200, help="timed requests a page")
-    parser.add_argument(
-        "--profile", action="store_true", help="cProfile the pages that miss the goal"
-    )
-    parser.add_argument("--no-docs", action="store_true", help="only print the figures")
-    parser.add_argument(
-        "--keep-data", action="store_true", help="keep the temporary data directory"
-    )
+    page_bench_arguments(parser)
     args = parser.parse_args()
 
     import time_machine

@@ -51,7 +51,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+from harness import (
+    DOCS,
+    ROOT,
+    commit,
+    configure,
+    database_engine,
+    machine,
+    page_bench_arguments,
+    seconds,
+    write_docs,
+)
 
 GOAL_S = 0.150
 DAY = datetime.date(2026, 11, 24)  # a Tuesday in the demo's autumn term
@@ -498,20 +508,9 @@ psql -h 127.0.0.1 -U postgres -c 'drop database knotwork_bench_compliance'
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--pupils", type=int, default=130_000)
-    parser.add_argument(
-        "--database-url", help="postgres://... (an empty database); SQLite if unset"
-    )
-    parser.add_argument("--requests", type=int, default=200, help="timed requests a page")
+    page_bench_arguments(parser)
     parser.add_argument(
         "--own-exclusions", action="store_true", help="add this benchmark's own exclusions"
-    )
-    parser.add_argument(
-        "--profile", action="store_true", help="cProfile the pages that miss the goal"
-    )
-    parser.add_argument("--no-docs", action="store_true", help="only print the figures")
-    parser.add_argument(
-        "--keep-data", action="store_true", help="keep the temporary data directory"
     )
     args = parser.parse_args()
 

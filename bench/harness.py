@@ -3,6 +3,7 @@ the machine and the commit, number formats, and its section of docs/benchmarks.m
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
@@ -102,3 +103,19 @@ def write_docs(name: str, vendor: str, section: str, block: str, path: Path = DO
         else:
             text = text[:following].rstrip("\n") + "\n\n" + fenced + "\n" + text[following:]
     path.write_text(text)
+
+
+def page_bench_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every page benchmark takes: demo size, database, requests, output."""
+    parser.add_argument("--pupils", type=int, default=130_000)
+    parser.add_argument(
+        "--database-url", help="postgres://... (an empty database); SQLite if unset"
+    )
+    parser.add_argument("--requests", type=int, default=200, help="timed requests a page")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the pages that miss the goal"
+    )
+    parser.add_argument("--no-docs", action="store_true", help="only print the figures")
+    parser.add_argument(
+        "--keep-data", action="store_true", help="keep the temporary data directory"
+    )
