@@ -252,9 +252,9 @@ def pages(n: int, rng: random.Random) -> tuple[list[Page], dict[str, Any]]:
     facts = {
         "school": school.name,
         "roll": school.roll,
-        "absent": len(lists.absent),
-        "late": len(lists.late),
-        "plans": len(lists.plans),
+        "absent": lists.absent.paginator.count,
+        "late": lists.late.paginator.count,
+        "plans": lists.plans.paginator.count,
         "sample": sample,
     }
     return found, facts

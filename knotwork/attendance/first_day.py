@@ -11,23 +11,27 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import BinaryField, Prefetch
+from django.db.models import BinaryField, Prefetch, Q
 from django.db.models.functions import Substr
 
 from knotwork.accounts.models import User
-from knotwork.attendance.codes import BY_ID, LATE_CODES, NOT_YET_KNOWN, Code
+from knotwork.attendance.codes import BY_ID, LATE_CODES, NOT_YET_KNOWN, Code, ids_of
 from knotwork.attendance.models import FirstDayContact, LadderStep, Register
 from knotwork.attendance.queries import SessionMaps, YearOfSessions, start_year_of
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
 from knotwork.pupils.access import Access, pupil_access
-from knotwork.pupils.models import Contact, Enrolment, Pupil, PupilQuerySet
+from knotwork.pupils.models import Contact, Enrolment, EnrolmentQuerySet, Pupil, PupilQuerySet
+
+T = TypeVar("T")
 
 #: The one-click buttons on the list, in the order staff meet the outcomes.
 OUTCOME_BUTTONS: tuple[tuple[str, str], ...] = (
@@ -132,24 +136,121 @@ class OpenPlan:
     due: datetime.date
 
 
+#: The lists on the page, each paged on its own (``?absent_page=2``).
+LISTS = ("absent", "contacted", "late", "plans")
+
+
 @dataclass(frozen=True)
 class TodayLists:
+    """The day's four lists, each a page of a :class:`django.core.paginator.Paginator`
+    whose ``paginator.count`` is the whole list's length."""
+
     day: SchoolDay
-    absent: list[PupilDay]
-    contacted: list[ContactMade]
-    late: list[PupilDay]
-    plans: list[OpenPlan]
+    absent: Page[PupilDay]
+    contacted: Page[ContactMade]
+    late: Page[PupilDay]
+    plans: Page[OpenPlan]
 
 
-def roll_on_day(setting: Setting, day: datetime.date, visible: PupilQuerySet) -> dict[int, int]:
-    """Enrolment id -> pupil id for the visible pupils on roll at the setting that day.
+# Name fields, to order pupils by the names they are known by without loading them.
+_NAMES = ("legal_surname", "preferred_surname", "legal_forename", "preferred_forename")
+NameKey = tuple[str, str, int]
 
-    Read once, so the lists that follow filter by ids rather than each asking again who
-    the user may see."""
-    return dict(
-        Enrolment.objects.current(day)
-        .filter(setting=setting, pupil__in=visible.values("pk"))
-        .values_list("pk", "pupil_id")
+
+def _name_key(pupil_id: int, legal_s: str, pref_s: str, legal_f: str, pref_f: str) -> NameKey:
+    return (pref_s or legal_s, pref_f or legal_f, pupil_id)
+
+
+def _on_roll(when: SchoolDay, visible: PupilQuerySet) -> EnrolmentQuerySet:
+    """The enrolments at the setting that day of the pupils the user may see."""
+    return Enrolment.objects.current(when.day).filter(
+        setting=when.setting, pupil__in=visible.values("pk")
+    )
+
+
+@dataclass(frozen=True)
+class DayIds:
+    """Who is on each list, in name order, with the day's marks of those marked; read
+    with a few queries whose rows are only the listed pupils, whatever the roll."""
+
+    marks: dict[int, tuple[int, int]]  # pupil id -> (AM id, PM id)
+    absent: list[int]
+    late: list[int]
+    contacted: list[tuple[int, int]]  # (pupil id, newest FirstDayContact id)
+    plans: list[tuple[int, int]]  # (pupil id, first planned LadderStep id)
+
+
+_ABSENT_IDS = frozenset(ids_of(frozenset({NOT_YET_KNOWN})))
+_LATE_IDS = frozenset(ids_of(LATE_CODES))
+
+
+def marks_listed(
+    when: SchoolDay, on_roll: EnrolmentQuerySet
+) -> dict[int, tuple[int, int, NameKey]]:
+    """Pupil id -> (AM id, PM id, name key) for the pupils on roll marked N, L or U that
+    day. The database picks those registers out by the day's two bytes, so only the
+    listed pupils' rows leave it."""
+    if when.am is None or when.year is None:
+        return {}
+    wanted = [bytes([i]) for i in sorted(_ABSENT_IDS | _LATE_IDS)]
+    am = Substr("marks", when.am + 1, 1, output_field=BinaryField())
+    pm = Substr("marks", when.am + 2, 1, output_field=BinaryField())
+    rows = (
+        Register.objects.filter(academic_year=when.year.year, enrolment__in=on_roll)
+        .annotate(am_mark=am, pm_mark=pm)
+        .filter(Q(am_mark__in=wanted) | Q(pm_mark__in=wanted))
+        .values_list(
+            "enrolment__pupil_id", "am_mark", "pm_mark", *(f"enrolment__pupil__{n}" for n in _NAMES)
+        )
+    )
+    out: dict[int, tuple[int, int, NameKey]] = {}
+    for pupil_id, am_mark, pm_mark, *names in rows:
+        first = bytes(am_mark or b"\0")[0]
+        second = bytes(pm_mark or b"\0")[0]
+        out[pupil_id] = (first, second, _name_key(pupil_id, *names))
+    return out
+
+
+def day_ids(when: SchoolDay, visible: PupilQuerySet) -> DayIds:
+    """The pupils on the day's lists at a setting, for the pupils the user may see."""
+    on_roll = _on_roll(when, visible)
+    listed = marks_listed(when, on_roll)
+    names = [f"pupil__{n}" for n in _NAMES]
+    latest: dict[int, tuple[int, NameKey]] = {}
+    for record_id, pupil_id, *name in (
+        FirstDayContact.objects.filter(
+            setting=when.setting, date=when.day, pupil__in=on_roll.values("pupil_id")
+        )
+        .order_by("-at", "-pk")
+        .values_list("pk", "pupil_id", *names)
+    ):
+        latest.setdefault(pupil_id, (record_id, _name_key(pupil_id, *name)))
+    first_step: dict[int, tuple[int, NameKey]] = {}
+    for step_id, pupil_id, *name in (
+        LadderStep.objects.filter(
+            status=LadderStep.Status.PLANNED, pupil__in=on_roll.values("pupil_id")
+        )
+        .order_by("date", "pk")
+        .values_list("pk", "pupil_id", *names)
+    ):
+        first_step.setdefault(pupil_id, (step_id, _name_key(pupil_id, *name)))
+
+    def in_order(ids: Iterable[int]) -> list[int]:
+        return sorted(ids, key=lambda i: listed[i][2])
+
+    def by_name(found: dict[int, tuple[int, NameKey]]) -> list[tuple[int, int]]:
+        return [(p, r) for p, (r, _) in sorted(found.items(), key=lambda item: item[1][1])]
+
+    return DayIds(
+        marks={p: (am, pm) for p, (am, pm, _) in listed.items()},
+        absent=in_order(
+            p
+            for p, (am, pm, _) in listed.items()
+            if (am in _ABSENT_IDS or pm in _ABSENT_IDS) and p not in latest
+        ),
+        late=in_order(p for p, (am, pm, _) in listed.items() if am in _LATE_IDS or pm in _LATE_IDS),
+        contacted=by_name(latest),
+        plans=by_name(first_step),
     )
 
 
@@ -163,96 +264,80 @@ def _pupils(ids: Iterable[int]) -> dict[int, Pupil]:
     return {p.pk: p for p in Pupil.objects.filter(pk__in=set(ids)).prefetch_related(parents)}
 
 
-def marks_on_day(when: SchoolDay, roll: Mapping[int, int]) -> dict[int, tuple[int, int]]:
-    """Pupil id -> (AM id, PM id) for the pupils on the roll (enrolment id -> pupil id).
-
-    Only the day's two bytes of each register leave the database; registers of pupils
-    not on ``roll`` (those the user may not see) are dropped here."""
-    if when.am is None or when.year is None or not roll:
-        return {}
-    day_marks = Substr("marks", when.am + 1, 2, output_field=BinaryField())
-    on_roll = Enrolment.objects.current(when.day).filter(setting=when.setting)
-    rows = (
-        Register.objects.filter(academic_year=when.year.year, enrolment__in=on_roll)
-        .annotate(day_marks=day_marks)
-        .values_list("enrolment_id", "day_marks")
-    )
-    out: dict[int, tuple[int, int]] = {}
-    for enrolment_id, marks in rows:
-        if enrolment_id not in roll:
-            continue
-        pair = (bytes(marks or b"") + bytes(2))[:2]
-        pupil_id = roll[enrolment_id]
-        if any(pair) or pupil_id not in out:
-            out[pupil_id] = (pair[0], pair[1])
-    return out
-
-
-def open_plans(setting: Setting, day: datetime.date, pupil_ids: Collection[int]) -> list[OpenPlan]:
-    """Which of these pupils (on roll at the setting that day) have work under way on
-    their attendance.
-
-    For now the attendance ladder's planned steps; casework's plans join this list here."""
-    on_roll = Enrolment.objects.current(day).filter(setting=setting).values("pupil_id")
-    steps = (
-        LadderStep.objects.filter(status=LadderStep.Status.PLANNED, pupil_id__in=on_roll)
-        .select_related("pupil")
-        .order_by("date", "pk")
-    )
-    seen: dict[int, OpenPlan] = {}
-    for step in steps:
-        if step.pupil_id in pupil_ids and step.pupil_id not in seen:
-            label = f"On the attendance ladder: {step.get_kind_display()}"
-            seen[step.pupil_id] = OpenPlan(step.pupil, label, step.date)
-    return sorted(seen.values(), key=lambda p: (p.pupil.surname, p.pupil.forename, p.pupil.pk))
-
-
-def _by_name(rows: Sequence[PupilDay]) -> list[PupilDay]:
-    return sorted(rows, key=lambda r: (r.pupil.surname, r.pupil.forename, r.pupil.pk))
-
-
-def today_lists(when: SchoolDay, visible: PupilQuerySet) -> TodayLists:
-    """The day's three lists at a setting, for the pupils the user may see."""
-    roll = roll_on_day(when.setting, when.day, visible)
-    on_roll = set(roll.values())
-    marks = marks_on_day(when, roll)
-    contacted = [
-        record
-        for record in FirstDayContact.objects.filter(
-            setting=when.setting, date=when.day
-        ).select_related("made_by")
-        if record.pupil_id in on_roll
+def _day_rows(
+    ids: Sequence[int], marks: Mapping[int, tuple[int, int]], pupils: Mapping[int, Pupil]
+) -> list[PupilDay]:
+    return [
+        PupilDay(
+            pupils[i],
+            BY_ID.get(marks[i][0]),
+            BY_ID.get(marks[i][1]),
+            parents=tuple(getattr(pupils[i], "parents", ())),
+        )
+        for i in ids
     ]
-    called = {record.pupil_id for record in contacted}
-    days = {
-        pupil_id: (BY_ID.get(am), BY_ID.get(pm)) for pupil_id, (am, pm) in marks.items() if am or pm
-    }
-    absent_ids = [i for i, pair in days.items() if any(c and c.code == NOT_YET_KNOWN for c in pair)]
-    late_ids = [i for i, pair in days.items() if any(c and c.code in LATE_CODES for c in pair)]
-    pupils = _pupils([*absent_ids, *late_ids, *called])
 
-    def row(pupil_id: int) -> PupilDay:
-        pupil = pupils[pupil_id]
-        return PupilDay(pupil, *days[pupil_id], parents=tuple(getattr(pupil, "parents", ())))
 
-    latest: dict[int, FirstDayContact] = {}
-    for record in contacted:  # newest first
-        latest.setdefault(record.pupil_id, record)
+def _page(items: Sequence[T], size: int, number: str | int | None) -> Page[T]:
+    return Paginator(items, size).get_page(number)
+
+
+def today_lists(
+    when: SchoolDay,
+    visible: PupilQuerySet,
+    *,
+    size: int = 25,
+    pages: Mapping[str, str | int | None] | None = None,
+) -> TodayLists:
+    """The day's lists at a setting, for the pupils the user may see: the pages asked
+    for (``pages["absent"]`` and so on; the first where absent), ``size`` rows each.
+    Only the rows shown are loaded as pupils."""
+    pages = pages or {}
+    ids = day_ids(when, visible)
+    absent = _page(ids.absent, size, pages.get("absent"))
+    late = _page(ids.late, size, pages.get("late"))
+    contacted = _page(ids.contacted, size, pages.get("contacted"))
+    plans = _page(ids.plans, size, pages.get("plans"))
+    records = FirstDayContact.objects.select_related("made_by", "pupil").in_bulk(
+        [r for _, r in contacted]
+    )
+    steps = LadderStep.objects.select_related("pupil").in_bulk([s for _, s in plans])
+    pupils = _pupils([*absent, *late])
     return TodayLists(
         day=when,
-        absent=_by_name([row(i) for i in absent_ids if i not in called]),
-        contacted=sorted(
-            (ContactMade(pupils[i], record) for i, record in latest.items()),
-            key=lambda c: (c.pupil.surname, c.pupil.forename, c.pupil.pk),
+        absent=Page(
+            _day_rows(absent.object_list, ids.marks, pupils), absent.number, absent.paginator
         ),
-        late=_by_name([row(i) for i in late_ids]),
-        plans=open_plans(when.setting, when.day, on_roll),
+        contacted=Page(
+            [ContactMade(records[r].pupil, records[r]) for _, r in contacted],
+            contacted.number,
+            contacted.paginator,
+        ),
+        late=Page(_day_rows(late.object_list, ids.marks, pupils), late.number, late.paginator),
+        plans=Page(
+            [
+                OpenPlan(
+                    steps[s].pupil,
+                    f"On the attendance ladder: {steps[s].get_kind_display()}",
+                    steps[s].date,
+                )
+                for _, s in plans
+            ],
+            plans.number,
+            plans.paginator,
+        ),
     )
 
 
-def editable_pupil_ids(editable: PupilQuerySet, lists: TodayLists) -> set[int]:
-    """Which pupils on the lists the user may record a call for."""
-    ids = {r.pupil.pk for r in lists.absent}
+def absent_rows(when: SchoolDay, visible: PupilQuerySet) -> list[PupilDay]:
+    """Every pupil on the absent-with-no-reason list, for the file staff take away."""
+    ids = day_ids(when, visible)
+    return _day_rows(ids.absent, ids.marks, _pupils(ids.absent))
+
+
+def editable_pupil_ids(editable: PupilQuerySet, rows: Iterable[PupilDay]) -> set[int]:
+    """Which of these pupils the user may record a call for."""
+    ids = {r.pupil.pk for r in rows}
     if not ids:
         return set()
     return set(editable.filter(pk__in=ids).values_list("pk", flat=True))

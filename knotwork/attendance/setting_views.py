@@ -7,9 +7,10 @@ import datetime
 import uuid
 
 from django import forms
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +18,13 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.accounts.models import User
 from knotwork.attendance.first_day import (
+    LISTS,
     OUTCOME_BUTTONS,
     ContactMade,
     SchoolDay,
     absent_csv,
     absent_export_audit,
+    absent_rows,
     editable_pupil_ids,
     first_day_contact_record,
     school_day_at,
@@ -59,6 +62,13 @@ def day_asked(value: str | None, today: datetime.date) -> datetime.date:
         return today
 
 
+def _query_without(query: QueryDict, name: str) -> str:
+    """The page's query string less one parameter, for a list's paging links."""
+    kept = query.copy()
+    kept.pop(name, None)
+    return kept.urlencode()
+
+
 def _today_url(setting: Setting, day: datetime.date) -> str:
     return f"{reverse('attendance:today', args=[setting.uuid])}?date={day.isoformat()}"
 
@@ -72,14 +82,17 @@ class FirstDayContactForm(forms.Form):
 def _today_page(
     request: AuthedRequest, when: SchoolDay, form: FirstDayContactForm | None = None
 ) -> HttpResponse:
-    visible = visible_pupils(request.user)
-    lists = today_lists(when, visible)
+    pages = {name: request.GET.get(f"{name}_page") for name in LISTS}
+    lists = today_lists(
+        when, visible_pupils(request.user), size=django_settings.KNOTWORK_PAGE_SIZE, pages=pages
+    )
     context = {
         "setting": when.setting,
         "lists": lists,
         "when": when,
         "today": timezone.localdate(),
-        "editable": editable_pupil_ids(visible_pupils(request.user, for_edit=True), lists),
+        "editable": editable_pupil_ids(visible_pupils(request.user, for_edit=True), lists.absent),
+        "queries": {name: _query_without(request.GET, f"{name}_page") for name in LISTS},
         "outcomes": OUTCOME_BUTTONS,
         "form": form,
         "is_provider": when.setting.setting_type in PROVIDER_TYPES,
@@ -136,9 +149,9 @@ def absent_export(request: AuthedRequest, setting_uuid: uuid.UUID) -> HttpRespon
     """The list of pupils absent with no reason yet, as CSV to take to the phone."""
     setting = setting_for_user(request.user, setting_uuid)
     when = school_day_at(setting, day_asked(request.GET.get("date"), timezone.localdate()))
-    lists = today_lists(when, visible_pupils(request.user))
-    absent_export_audit(actor=request.user, rows=lists.absent)
-    response = HttpResponse(absent_csv(lists.absent, when.day), content_type="text/csv")
+    rows = absent_rows(when, visible_pupils(request.user))
+    absent_export_audit(actor=request.user, rows=rows)
+    response = HttpResponse(absent_csv(rows, when.day), content_type="text/csv")
     filename = f"first-day-contact-{setting.urn}-{when.day.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -69,7 +69,7 @@ def test_a_call_is_recorded_audited_and_the_list_shown_again(client, absent):
     )
     page = client.get(response.url)
     assert "Call recorded: No answer." in page.content.decode()
-    assert page.context["lists"].absent == []
+    assert list(page.context["lists"].absent) == []
     assert [c.pupil for c in page.context["lists"].contacted] == [cast.pupil_a]
 
 

@@ -71,7 +71,7 @@ def test_officer_sees_the_three_lists_and_the_view_is_audited(client, the_day):
     assert [r.pupil for r in lists.absent] == [cast.pupil_a]
     assert [(r.am.code, r.pm.code) for r in lists.absent] == [("N", "N")]
     assert [r.pupil for r in lists.late] == [cast.linked_pupil]
-    assert lists.contacted == [] and lists.plans == []
+    assert list(lists.contacted) == [] and list(lists.plans) == []
     html = response.content.decode()
     assert "1 pupil absent with no reason yet" in html
     assert "1 pupil late today" in html
@@ -102,7 +102,7 @@ def test_a_pupil_already_called_moves_to_the_contacted_list(client, the_day):
     client.login(username="officer", password=PASSWORD)
     response = client.get(url(cast.school_a))
     lists = response.context["lists"]
-    assert lists.absent == []
+    assert list(lists.absent) == []
     assert [(c.pupil, c.record.outcome) for c in lists.contacted] == [
         (cast.pupil_a, "message_left")
     ]
@@ -158,7 +158,7 @@ def test_a_caseworker_sees_only_the_pupil_they_are_linked_to(client, the_day):
     client.login(username="caseworker", password=PASSWORD)
     response = client.get(url(the_day.school_a))
     lists = response.context["lists"]
-    assert lists.absent == [] and [r.pupil for r in lists.late] == [the_day.linked_pupil]
+    assert list(lists.absent) == [] and [r.pupil for r in lists.late] == [the_day.linked_pupil]
 
 
 def test_another_day_can_be_chosen_and_a_weekend_is_not_a_school_day(client, the_day):
@@ -169,7 +169,7 @@ def test_another_day_can_be_chosen_and_a_weekend_is_not_a_school_day(client, the
     assert [(r.am.code, r.pm.code) for r in friday.context["lists"].absent] == [("/", "N")]
     assert "Attendance on Friday 20 November 2026" in friday.content.decode()
     saturday = client.get(url(cast.school_a, datetime.date(2026, 11, 21)))
-    assert saturday.context["lists"].absent == []
+    assert list(saturday.context["lists"].absent) == []
     assert "is not a school day at Ashdown Academy" in saturday.content.decode()
     odd = client.get(url(cast.school_a) + "?date=2026-02-30")
     assert odd.context["when"].day == MONDAY  # not a date: today
@@ -214,3 +214,24 @@ def test_the_setting_page_links_to_its_today_list(client, the_day):
     client.login(username="outsider", password=PASSWORD)
     page = client.get(reverse("directory:setting-detail", args=[the_day.school_a.uuid]))
     assert url(the_day.school_a) not in page.content.decode()
+
+
+def test_a_long_list_pages_and_its_links_keep_the_day_and_the_other_lists(
+    client, the_day, settings
+):
+    cast = the_day
+    settings.KNOTWORK_PAGE_SIZE = 5
+    friday = datetime.date(2026, 11, 20)
+    for i in range(11):
+        pupil = make_pupil(setting=cast.school_a, legal_surname=f"Roll{i:02d}")
+        mark(pupil, {(friday, "AM"): "N", (friday, "PM"): "L"})
+    client.login(username="officer", password=PASSWORD)
+    response = client.get(url(cast.school_a, friday) + "&late_page=2")
+    lists = response.context["lists"]
+    assert [r.pupil.surname for r in lists.absent] == [f"Roll{i:02d}" for i in range(5)]
+    assert [r.pupil.surname for r in lists.late] == [f"Roll{i:02d}" for i in range(5, 10)]
+    html = response.content.decode()
+    assert "11 pupils absent with no reason yet" in html and "11 pupils late that day" in html
+    assert "Page 1 of 3" in html and "Page 2 of 3" in html
+    assert 'href="?date=2026-11-20&amp;late_page=2&amp;absent_page=2#absent-heading"' in html
+    assert 'href="?date=2026-11-20&amp;late_page=3#late-heading"' in html
