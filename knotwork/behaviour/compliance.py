@@ -241,7 +241,7 @@ def _social_care_untold() -> Q:
     """A social worker or virtual school head not told, for a pupil in need or looked after
     (either: one look at pupils; with the pupil's flags, ``Candidate.social_care`` tells
     which is owed)."""
-    social_care = Pupil.objects.filter(Q(child_in_need=True) | Q(looked_after=True))
+    social_care = Pupil.objects.social_care()
     return (
         _live()
         & (Q(social_worker_told_on__isnull=True) | Q(virtual_school_told_on__isnull=True))

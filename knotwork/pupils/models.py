@@ -59,7 +59,18 @@ class SenProvision(models.TextChoices):
     EHC_PLAN = "E", "Education, health and care plan"
 
 
+# Pupils in need or looked after: those a social worker or virtual school head is told
+# about. A partial index on Pupil has this same condition; SQLite uses a partial index only
+# when the query holds its condition as written (an OR of the two flags cannot use two
+# indexes, one a flag), so the lookups go through ``PupilQuerySet.social_care``.
+SOCIAL_CARE = Q(child_in_need=True) | Q(looked_after=True)
+
+
 class PupilQuerySet(models.QuerySet["Pupil"]):
+    def social_care(self) -> PupilQuerySet:
+        """Pupils in need or looked after (a few in a hundred: ``pupil_social_care_idx``)."""
+        return self.filter(SOCIAL_CARE)
+
     def on_roll_at(
         self, setting_ids: models.QuerySet[Any, Any] | list[int], on: datetime.date
     ) -> PupilQuerySet:
@@ -99,6 +110,7 @@ class Pupil(models.Model):
         indexes = [
             models.Index(fields=["legal_surname", "legal_forename"], name="pupil_name_idx"),
             models.Index(fields=["date_of_birth"], name="pupil_dob_idx"),
+            models.Index(fields=["id"], condition=SOCIAL_CARE, name="pupil_social_care_idx"),
         ]
         constraints = [
             models.CheckConstraint(
