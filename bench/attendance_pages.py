@@ -211,13 +211,12 @@ def pages(n: int, rng: random.Random) -> tuple[list[Page], dict[str, Any]]:
 
     from knotwork.accounts.models import Role
     from knotwork.attendance.first_day import school_day_at, today_lists
-    from knotwork.pupils.access import visible_pupils
 
     school = largest_school()
     staff, staff_who = member(school, Role.SCHOOL_STAFF)
     leader, leader_who = member(school, Role.BA_LEADER)
     today = reverse("attendance:today", args=[school.uuid])
-    lists = today_lists(school_day_at(school, DAY), visible_pupils(staff, DAY))
+    lists = today_lists(school_day_at(school, DAY), staff, DAY)
     sample = pupil_sample(school, rng)
     attendance = [Request(k, reverse("attendance:pupil", args=[p.uuid])) for k, p in sample]
     profile = [Request(k, reverse("pupils:profile", args=[p.uuid])) for k, p in sample]

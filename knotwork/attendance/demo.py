@@ -457,6 +457,7 @@ def attendance_build(
     )
     units = frozenset(i for i, s in enumerate(settings) if s.setting_type == Setting.Type.PRU)
     enrolment_ids = np.asarray(ids, dtype=np.int64)
+    setting_ids = np.asarray([s.pk for s in settings], dtype=np.int64)[enrolments.setting]
     plans = []
     for year in years:
         on_calendar = np.asarray(
@@ -478,12 +479,21 @@ def attendance_build(
             today=today,
         ):
             ids_here = enrolment_ids[chosen[block.rows]].tolist()
+            settings_here = setting_ids[chosen[block.rows]].tolist()
             for start in range(0, len(ids_here), BATCH_SIZE):
                 stop = start + BATCH_SIZE
                 Register.objects.bulk_create(
-                    Register(enrolment_id=enrolment_id, academic_year=year, marks=row.tobytes())
-                    for enrolment_id, row in zip(
-                        ids_here[start:stop], block.marks[start:stop], strict=True
+                    Register(
+                        enrolment_id=enrolment_id,
+                        setting_id=setting_id,
+                        academic_year=year,
+                        marks=row.tobytes(),
+                    )
+                    for enrolment_id, setting_id, row in zip(
+                        ids_here[start:stop],
+                        settings_here[start:stop],
+                        block.marks[start:stop],
+                        strict=True,
                     )
                 )
                 written += min(stop, len(ids_here)) - start

@@ -13,12 +13,12 @@ import datetime
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import BinaryField, Prefetch, Q
+from django.db.models import BinaryField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
 
 from knotwork.accounts.models import User
@@ -28,8 +28,8 @@ from knotwork.attendance.queries import SessionMaps, YearOfSessions, start_year_
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
-from knotwork.pupils.access import Access, pupil_access
-from knotwork.pupils.models import Contact, Enrolment, EnrolmentQuerySet, Pupil, PupilQuerySet
+from knotwork.pupils.access import Access, pupil_access, visible_among
+from knotwork.pupils.models import Contact, Enrolment, Pupil
 
 T = TypeVar("T")
 
@@ -161,10 +161,10 @@ def _name_key(pupil_id: int, legal_s: str, pref_s: str, legal_f: str, pref_f: st
     return (pref_s or legal_s, pref_f or legal_f, pupil_id)
 
 
-def _on_roll(when: SchoolDay, visible: PupilQuerySet) -> EnrolmentQuerySet:
-    """The enrolments at the setting that day of the pupils the user may see."""
-    return Enrolment.objects.current(when.day).filter(
-        setting=when.setting, pupil__in=visible.values("pk")
+def _on_roll_that_day(when: SchoolDay) -> Exists:
+    """For a row with a ``pupil_id``: the pupil was on roll at the setting that day."""
+    return Exists(
+        Enrolment.objects.current(when.day).filter(setting=when.setting, pupil=OuterRef("pupil_id"))
     )
 
 
@@ -184,19 +184,22 @@ _ABSENT_IDS = frozenset(ids_of(frozenset({NOT_YET_KNOWN})))
 _LATE_IDS = frozenset(ids_of(LATE_CODES))
 
 
-def marks_listed(
-    when: SchoolDay, on_roll: EnrolmentQuerySet
-) -> dict[int, tuple[int, int, NameKey]]:
-    """Pupil id -> (AM id, PM id, name key) for the pupils on roll marked N, L or U that
-    day. The database picks those registers out by the day's two bytes, so only the
-    listed pupils' rows leave it."""
+def marks_listed(when: SchoolDay) -> dict[int, tuple[int, int, NameKey]]:
+    """Pupil id -> (AM id, PM id, name key) for the pupils on roll at the setting marked
+    N, L or U that day, whoever may see them. The database picks those registers out by
+    the day's two bytes from the setting's registers, so only their rows leave it."""
     if when.am is None or when.year is None:
         return {}
     wanted = [bytes([i]) for i in sorted(_ABSENT_IDS | _LATE_IDS)]
     am = Substr("marks", when.am + 1, 1, output_field=BinaryField())
     pm = Substr("marks", when.am + 2, 1, output_field=BinaryField())
     rows = (
-        Register.objects.filter(academic_year=when.year.year, enrolment__in=on_roll)
+        Register.objects.filter(
+            academic_year=when.year.year,
+            setting=when.setting,
+            enrolment__start_date__lte=when.day,
+        )
+        .filter(Q(enrolment__end_date__isnull=True) | Q(enrolment__end_date__gte=when.day))
         .annotate(am_mark=am, pm_mark=pm)
         .filter(Q(am_mark__in=wanted) | Q(pm_mark__in=wanted))
         .values_list(
@@ -211,44 +214,49 @@ def marks_listed(
     return out
 
 
-def day_ids(when: SchoolDay, visible: PupilQuerySet) -> DayIds:
-    """The pupils on the day's lists at a setting, for the pupils the user may see."""
-    on_roll = _on_roll(when, visible)
-    listed = marks_listed(when, on_roll)
+def day_ids(when: SchoolDay, user: User, seen_on: datetime.date | None = None) -> DayIds:
+    """The pupils on the day's lists at a setting, of those the user may see (on
+    ``seen_on``, today by default).
+
+    Who may be seen is asked of the pupils found (``visible_among``) rather than joined
+    into the queries that find them: planning that join, a database tends to work out
+    the user's whole visible roll first, which on a large roll costs more than the lists."""
+    listed = marks_listed(when)
     names = [f"pupil__{n}" for n in _NAMES]
     latest: dict[int, tuple[int, NameKey]] = {}
     for record_id, pupil_id, *name in (
-        FirstDayContact.objects.filter(
-            setting=when.setting, date=when.day, pupil__in=on_roll.values("pupil_id")
-        )
+        FirstDayContact.objects.filter(setting=when.setting, date=when.day)
+        .filter(_on_roll_that_day(when))
         .order_by("-at", "-pk")
         .values_list("pk", "pupil_id", *names)
     ):
         latest.setdefault(pupil_id, (record_id, _name_key(pupil_id, *name)))
     first_step: dict[int, tuple[int, NameKey]] = {}
     for step_id, pupil_id, *name in (
-        LadderStep.objects.filter(
-            status=LadderStep.Status.PLANNED, pupil__in=on_roll.values("pupil_id")
-        )
+        LadderStep.objects.filter(status=LadderStep.Status.PLANNED)
+        .filter(_on_roll_that_day(when))
         .order_by("date", "pk")
         .values_list("pk", "pupil_id", *names)
     ):
         first_step.setdefault(pupil_id, (step_id, _name_key(pupil_id, *name)))
+    seen = visible_among(user, [*listed, *latest, *first_step], seen_on)
 
     def in_order(ids: Iterable[int]) -> list[int]:
         return sorted(ids, key=lambda i: listed[i][2])
 
     def by_name(found: dict[int, tuple[int, NameKey]]) -> list[tuple[int, int]]:
-        return [(p, r) for p, (r, _) in sorted(found.items(), key=lambda item: item[1][1])]
+        kept = [(p, found[p]) for p in found if p in seen]
+        return [(p, r) for p, (r, _) in sorted(kept, key=lambda item: item[1][1])]
 
+    marks = {p: (am, pm) for p, (am, pm, _) in listed.items() if p in seen}
     return DayIds(
-        marks={p: (am, pm) for p, (am, pm, _) in listed.items()},
+        marks=marks,
         absent=in_order(
             p
-            for p, (am, pm, _) in listed.items()
+            for p, (am, pm) in marks.items()
             if (am in _ABSENT_IDS or pm in _ABSENT_IDS) and p not in latest
         ),
-        late=in_order(p for p, (am, pm, _) in listed.items() if am in _LATE_IDS or pm in _LATE_IDS),
+        late=in_order(p for p, (am, pm) in marks.items() if am in _LATE_IDS or pm in _LATE_IDS),
         contacted=by_name(latest),
         plans=by_name(first_step),
     )
@@ -282,18 +290,24 @@ def _page(items: Sequence[T], size: int, number: str | int | None) -> Page[T]:
     return Paginator(items, size).get_page(number)
 
 
+def _with_rows(page: Page[Any], rows: Sequence[T]) -> Page[T]:
+    """The same page of a list, holding the rows built for the items on it."""
+    return Page(rows, page.number, cast("Paginator[T]", page.paginator))
+
+
 def today_lists(
     when: SchoolDay,
-    visible: PupilQuerySet,
+    user: User,
+    seen_on: datetime.date | None = None,
     *,
     size: int = 25,
     pages: Mapping[str, str | int | None] | None = None,
 ) -> TodayLists:
-    """The day's lists at a setting, for the pupils the user may see: the pages asked
+    """The day's lists at a setting, of the pupils the user may see: the pages asked
     for (``pages["absent"]`` and so on; the first where absent), ``size`` rows each.
     Only the rows shown are loaded as pupils."""
     pages = pages or {}
-    ids = day_ids(when, visible)
+    ids = day_ids(when, user, seen_on)
     absent = _page(ids.absent, size, pages.get("absent"))
     late = _page(ids.late, size, pages.get("late"))
     contacted = _page(ids.contacted, size, pages.get("contacted"))
@@ -305,16 +319,13 @@ def today_lists(
     pupils = _pupils([*absent, *late])
     return TodayLists(
         day=when,
-        absent=Page(
-            _day_rows(absent.object_list, ids.marks, pupils), absent.number, absent.paginator
+        absent=_with_rows(absent, _day_rows(list(absent), ids.marks, pupils)),
+        contacted=_with_rows(
+            contacted, [ContactMade(records[r].pupil, records[r]) for _, r in contacted]
         ),
-        contacted=Page(
-            [ContactMade(records[r].pupil, records[r]) for _, r in contacted],
-            contacted.number,
-            contacted.paginator,
-        ),
-        late=Page(_day_rows(late.object_list, ids.marks, pupils), late.number, late.paginator),
-        plans=Page(
+        late=_with_rows(late, _day_rows(list(late), ids.marks, pupils)),
+        plans=_with_rows(
+            plans,
             [
                 OpenPlan(
                     steps[s].pupil,
@@ -323,24 +334,21 @@ def today_lists(
                 )
                 for _, s in plans
             ],
-            plans.number,
-            plans.paginator,
         ),
     )
 
 
-def absent_rows(when: SchoolDay, visible: PupilQuerySet) -> list[PupilDay]:
+def absent_rows(
+    when: SchoolDay, user: User, seen_on: datetime.date | None = None
+) -> list[PupilDay]:
     """Every pupil on the absent-with-no-reason list, for the file staff take away."""
-    ids = day_ids(when, visible)
+    ids = day_ids(when, user, seen_on)
     return _day_rows(ids.absent, ids.marks, _pupils(ids.absent))
 
 
-def editable_pupil_ids(editable: PupilQuerySet, rows: Iterable[PupilDay]) -> set[int]:
+def editable_pupil_ids(user: User, rows: Iterable[PupilDay]) -> set[int]:
     """Which of these pupils the user may record a call for."""
-    ids = {r.pupil.pk for r in rows}
-    if not ids:
-        return set()
-    return set(editable.filter(pk__in=ids).values_list("pk", flat=True))
+    return visible_among(user, (r.pupil.pk for r in rows), for_edit=True)
 
 
 # ---- the CSV of the first list ------------------------------------------------------

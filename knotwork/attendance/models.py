@@ -27,6 +27,13 @@ class Register(models.Model):
     academic_year = models.ForeignKey(
         "termdates.AcademicYear", on_delete=models.PROTECT, related_name="registers"
     )
+    setting = models.ForeignKey(
+        "directory.Setting",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The enrolment's setting, so a setting's registers for a day are read "
+        "without going through every enrolment.",
+    )
     marks = models.BinaryField(help_text="One code id per session of the year; 0 = no mark.")
     version = models.PositiveIntegerField(
         default=1, help_text="Goes up with every change, so a stale edit can be refused."
@@ -38,6 +45,9 @@ class Register(models.Model):
             models.UniqueConstraint(
                 fields=["enrolment", "academic_year"], name="one_register_per_enrolment_year"
             )
+        ]
+        indexes = [
+            models.Index(fields=["setting", "academic_year"], name="register_setting_year_idx")
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,12 @@ def register_for(enrolment: Enrolment, year: AcademicYear, sessions: SessionMap)
     """The enrolment's register for the year, made empty if it has none yet (not saved)."""
     register = Register.objects.filter(enrolment=enrolment, academic_year=year).first()
     if register is None:
-        register = Register(enrolment=enrolment, academic_year=year, marks=bytes(len(sessions)))
+        register = Register(
+            enrolment=enrolment,
+            setting_id=enrolment.setting_id,
+            academic_year=year,
+            marks=bytes(len(sessions)),
+        )
     return register
 
 

@@ -43,7 +43,7 @@ from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
-from knotwork.pupils.access import get_pupil_for_user, visible_pupils, visible_settings
+from knotwork.pupils.access import get_pupil_for_user, visible_settings
 
 
 def setting_for_user(user: User, setting_uuid: uuid.UUID) -> Setting:
@@ -83,15 +83,13 @@ def _today_page(
     request: AuthedRequest, when: SchoolDay, form: FirstDayContactForm | None = None
 ) -> HttpResponse:
     pages = {name: request.GET.get(f"{name}_page") for name in LISTS}
-    lists = today_lists(
-        when, visible_pupils(request.user), size=django_settings.KNOTWORK_PAGE_SIZE, pages=pages
-    )
+    lists = today_lists(when, request.user, size=django_settings.KNOTWORK_PAGE_SIZE, pages=pages)
     context = {
         "setting": when.setting,
         "lists": lists,
         "when": when,
         "today": timezone.localdate(),
-        "editable": editable_pupil_ids(visible_pupils(request.user, for_edit=True), lists.absent),
+        "editable": editable_pupil_ids(request.user, lists.absent),
         "queries": {name: _query_without(request.GET, f"{name}_page") for name in LISTS},
         "outcomes": OUTCOME_BUTTONS,
         "form": form,
@@ -131,9 +129,7 @@ def record_contact(request: AuthedRequest, setting_uuid: uuid.UUID) -> HttpRespo
             form.add_error(None, exc.messages)
         else:
             if htmx:
-                lists = today_lists(
-                    school_day_at(setting, record.date), visible_pupils(request.user)
-                )
+                lists = today_lists(school_day_at(setting, record.date), request.user)
                 context = {"made": ContactMade(pupil, record), "lists": lists}
                 return render(request, "attendance/today_call_done.html", context)
             messages.success(request, f"Call recorded: {record.get_outcome_display()}.")
@@ -149,7 +145,7 @@ def absent_export(request: AuthedRequest, setting_uuid: uuid.UUID) -> HttpRespon
     """The list of pupils absent with no reason yet, as CSV to take to the phone."""
     setting = setting_for_user(request.user, setting_uuid)
     when = school_day_at(setting, day_asked(request.GET.get("date"), timezone.localdate()))
-    rows = absent_rows(when, visible_pupils(request.user))
+    rows = absent_rows(when, request.user)
     absent_export_audit(actor=request.user, rows=rows)
     response = HttpResponse(absent_csv(rows, when.day), content_type="text/csv")
     filename = f"first-day-contact-{setting.urn}-{when.day.isoformat()}.csv"

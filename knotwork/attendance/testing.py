@@ -39,7 +39,9 @@ def fill_register(
     for (day, half), letters in (marks or {}).items():
         row[sessions.index_of(day, half)] = code_for(letters, day).id
     register, _ = Register.objects.update_or_create(
-        enrolment=enrolment, academic_year=year.year, defaults={"marks": bytes(row)}
+        enrolment=enrolment,
+        academic_year=year.year,
+        defaults={"marks": bytes(row), "setting_id": enrolment.setting_id},
     )
     return register
 

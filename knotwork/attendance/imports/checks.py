@@ -55,6 +55,7 @@ class RegisterPlan:
 
     enrolment_id: int
     pupil_id: int
+    setting_id: int
     year: YearOfSessions
     register: Register | None
     sessions: npt.NDArray[np.int64]
@@ -176,7 +177,7 @@ def _calendar(
 
 @dataclass
 class _Roll:
-    enrolments: list[tuple[int, int]]  # (enrolment id, pupil id)
+    enrolments: list[tuple[int, int, int]]  # (enrolment id, pupil id, setting id)
     of_line: npt.NDArray[np.int64]  # index into enrolments, -1 when not on roll
 
 
@@ -196,10 +197,10 @@ def _roll(
     upn_of_pupil = {pk: upn for upn, pk in pupil_of_upn.items()}
     upn_index = {upn: i for i, upn in enumerate(parsed.upns)}
     urn_index = {s.pk: i for i, s in enumerate(settings) if s is not None}
-    found: list[tuple[int, int, int, int, datetime.date, datetime.date | None]] = []
+    found: list[tuple[int, int, int, int, datetime.date, datetime.date | None, int]] = []
     for chunk in _chunks(sorted(upn_of_pupil)):
         found.extend(
-            (upn_index[upn_of_pupil[pupil]], urn_index[setting], pk, pupil, start, end)
+            (upn_index[upn_of_pupil[pupil]], urn_index[setting], pk, pupil, start, end, setting)
             for pk, pupil, setting, start, end in Enrolment.objects.filter(
                 pupil_id__in=chunk, setting_id__in=setting_ids
             )
@@ -231,7 +232,7 @@ def _roll(
         )
         unset = of_line[rows] < 0
         of_line[rows[fits & unset]] = candidate[fits & unset]
-    return _Roll([(f[2], f[3]) for f in found], of_line)
+    return _Roll([(f[2], f[3], f[6]) for f in found], of_line)
 
 
 def check_marks(
@@ -311,11 +312,12 @@ def _plans(
             existing[(register.enrolment_id, register.academic_year_id)] = register
     plans = []
     for (e, y), first, last in zip(keys, starts.tolist(), ends.tolist(), strict=True):
-        enrolment_id, pupil_id = roll.enrolments[e]
+        enrolment_id, pupil_id, setting_id = roll.enrolments[e]
         plans.append(
             RegisterPlan(
                 enrolment_id=enrolment_id,
                 pupil_id=pupil_id,
+                setting_id=setting_id,
                 year=years[y],
                 register=existing.get((enrolment_id, years[y].year.pk)),
                 sessions=session[first:last],

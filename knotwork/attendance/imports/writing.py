@@ -199,6 +199,7 @@ def write_marks(
             if register is None:
                 register = Register(
                     enrolment_id=change.plan.enrolment_id,
+                    setting_id=change.plan.setting_id,
                     academic_year=change.plan.year.year,
                     marks=change.marks,
                 )

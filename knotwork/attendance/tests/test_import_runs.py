@@ -63,6 +63,7 @@ def test_the_marks_land_in_the_registers_with_one_audit_row_per_pupil(cast):
     )
     assert set(linked[:monday]) == {0} and set(linked[monday + 10 :]) == {0}
     assert register_of(cast.pupil_a).version == 1
+    assert {r.setting for r in Register.objects.all()} == {cast.school_a}
     assert not MarkAmendment.objects.exists()
     rows = AuditEntry.objects.filter(action="update").order_by("pupil_id")
     assert [(r.pupil, r.actor, r.object_type) for r in rows] == [
@@ -219,7 +220,10 @@ def test_a_register_made_by_someone_else_during_the_checks_fails_the_import(cast
     def plan_then_someone_marks(plans):
         planned = plan(plans)
         Register.objects.create(
-            enrolment=enrolment, academic_year=year.year, marks=bytes(len(year.sessions))
+            enrolment=enrolment,
+            setting=cast.school_a,
+            academic_year=year.year,
+            marks=bytes(len(year.sessions)),
         )
         return planned
 

@@ -41,6 +41,7 @@ def test_first_marks_are_entries_and_write_one_audit_row(cast, year):
     assert (written.entries, written.amendments) == (2, 0)
     register = Register.objects.get(enrolment=enrolment)
     assert len(register.marks) == len(year.sessions)
+    assert register.setting == cast.school_a
     assert bytes(register.marks)[am : am + 2] == bytes([cid("/"), cid("N")])
     assert not MarkAmendment.objects.exists()
     entry = AuditEntry.objects.get(pupil=cast.pupil_a, object_type="attendance.register")

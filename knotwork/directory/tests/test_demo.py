@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.directory.demo import PARTNERSHIP_NAME, PASSWORD, demo_build
@@ -266,6 +266,8 @@ def test_the_demo_has_last_year_in_full_and_this_year_to_date():
 
     summary = demo_build(pupils=ATTENDANCE_PUPILS, seed=1, today=TODAY)
     assert summary.registers == Register.objects.count()
+    # Each register names its enrolment's setting.
+    assert not Register.objects.exclude(setting_id=F("enrolment__setting_id")).exists()
     assert set(Register.objects.values_list("academic_year__start_year", flat=True)) == {
         2025,
         2026,

@@ -9,7 +9,13 @@ from django.http import Http404
 
 from knotwork.accounts.models import Membership, Role
 from knotwork.core.testing import make_pupil, make_setting, make_user
-from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access, visible_pupils
+from knotwork.pupils.access import (
+    Access,
+    get_pupil_for_user,
+    pupil_access,
+    visible_among,
+    visible_pupils,
+)
 from knotwork.pupils.models import Enrolment, PupilLink
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +162,29 @@ def test_visible_settings_follow_memberships_and_links(cast):
     assert setting_names(cast.caseworker) == ["Ashdown Academy"]
     assert setting_names(cast.board_member) == []
     assert setting_names(AnonymousUser()) == []
+
+
+CAST = ("officer", "head_of_year", "caseworker", "outsider", "coordinator", "board_member", "admin")
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("on", [D(2025, 9, 3), D(2026, 3, 31), D(2026, 4, 1), D(2026, 11, 23)])
+def test_visible_among_agrees_with_visible_pupils(cast, who, on):
+    """The same rule asked of given pupils: left, joined later, links ended, two rolls."""
+    Enrolment.objects.filter(pupil=cast.pupil_a).update(end_date=D(2026, 3, 31))
+    PupilLink.objects.filter(user=cast.caseworker).update(ends_on=D(2026, 3, 31))
+    newcomer = make_pupil(setting=cast.school_b, enrolled_on=D(2026, 4, 1))
+    Enrolment.objects.create(pupil=newcomer, setting=cast.school_a, start_date=D(2026, 9, 1))
+    everyone = [cast.pupil_a.pk, cast.linked_pupil.pk, cast.pupil_b.pk, newcomer.pk]
+    user = getattr(cast, who)
+    for for_edit in (False, True):
+        expected = set(visible_pupils(user, on, for_edit=for_edit).values_list("pk", flat=True))
+        assert visible_among(user, everyone, on, for_edit=for_edit) == expected
+        assert visible_among(user, everyone[:2], on, for_edit=for_edit) == expected & set(
+            everyone[:2]
+        )
+
+
+def test_visible_among_asks_nothing_of_no_pupils_and_nothing_for_the_signed_out(cast):
+    assert visible_among(cast.officer, []) == set()
+    assert visible_among(AnonymousUser(), [cast.pupil_a.pk]) == set()
