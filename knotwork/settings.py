@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "knotwork.pupils",
     "knotwork.attendance",
     "knotwork.behaviour",
+    "knotwork.casework",
 ]
 
 MIDDLEWARE = [

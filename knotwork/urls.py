@@ -8,6 +8,7 @@ urlpatterns = [
     path("directory/", include("knotwork.directory.urls")),
     path("attendance/", include("knotwork.attendance.urls")),
     path("behaviour/", include("knotwork.behaviour.urls")),
+    path("casework/", include("knotwork.casework.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,5 @@
+"""Routes for the referrals pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

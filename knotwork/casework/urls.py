@@ -1,0 +1,11 @@
+"""Casework pages. Each area keeps its routes in its own module; all share the
+``casework`` namespace."""
+
+from django.urls import include, path
+
+app_name = "casework"
+
+urlpatterns = [
+    path("concerns/", include("knotwork.casework.concern_urls")),
+    path("referrals/", include("knotwork.casework.referral_urls")),
+]
