@@ -20,6 +20,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import BinaryField, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from knotwork.accounts.models import User
 from knotwork.attendance.codes import BY_ID, LATE_CODES, NOT_YET_KNOWN, Code, ids_of
@@ -28,7 +29,7 @@ from knotwork.attendance.queries import SessionMaps, YearOfSessions, start_year_
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
-from knotwork.pupils.access import Access, pupil_access, visible_among
+from knotwork.pupils.access import Access, pupil_access, sees_roll_of, visible_among
 from knotwork.pupils.models import Contact, Enrolment, Pupil
 
 T = TypeVar("T")
@@ -214,6 +215,17 @@ def marks_listed(when: SchoolDay) -> dict[int, tuple[int, int, NameKey]]:
     return out
 
 
+def _seen(
+    when: SchoolDay, user: User, seen_on: datetime.date | None, pupil_ids: list[int]
+) -> set[int]:
+    """Which of the pupils found (all on roll at the setting that day) the user may see.
+    Staff who see the setting's whole roll see them all when the day is the day asked
+    about; anyone else is asked pupil by pupil."""
+    if when.day == (seen_on or timezone.localdate()) and sees_roll_of(user, when.setting):
+        return set(pupil_ids)
+    return visible_among(user, pupil_ids, seen_on)
+
+
 def day_ids(when: SchoolDay, user: User, seen_on: datetime.date | None = None) -> DayIds:
     """The pupils on the day's lists at a setting, of those the user may see (on
     ``seen_on``, today by default).
@@ -239,7 +251,7 @@ def day_ids(when: SchoolDay, user: User, seen_on: datetime.date | None = None) -
         .values_list("pk", "pupil_id", *names)
     ):
         first_step.setdefault(pupil_id, (step_id, _name_key(pupil_id, *name)))
-    seen = visible_among(user, [*listed, *latest, *first_step], seen_on)
+    seen = _seen(when, user, seen_on, [*listed, *latest, *first_step])
 
     def in_order(ids: Iterable[int]) -> list[int]:
         return sorted(ids, key=lambda i: listed[i][2])
@@ -347,7 +359,7 @@ def absent_rows(
 
 
 def editable_pupil_ids(user: User, rows: Iterable[PupilDay]) -> set[int]:
-    """Which of these pupils the user may record a call for."""
+    """Which of these pupils (on roll at the setting today) the user may record a call for."""
     return visible_among(user, (r.pupil.pk for r in rows), for_edit=True)
 
 

@@ -116,6 +116,14 @@ def visible_pupils(
     return Pupil.objects.filter(scope)
 
 
+def sees_roll_of(user: User | AnonymousUser, setting: Setting, *, for_edit: bool = False) -> bool:
+    """Whether the user sees (or may change) every pupil on roll at the setting: those
+    pupils are then visible on any day they are on roll there, with nothing to ask of
+    each one."""
+    scope = _scope_of(user, for_edit=for_edit)
+    return scope is not None and setting.pk in scope.setting_ids
+
+
 #: Pupil ids asked about in one query by ``visible_among``.
 AMONG_CHUNK = 5000
 

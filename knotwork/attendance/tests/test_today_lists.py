@@ -109,3 +109,16 @@ def test_a_day_that_is_not_a_school_day_lists_nobody(cast, marked):
     saturday = school_day_at(cast.school_a, datetime.date(2026, 11, 21))
     lists = today_lists(saturday, cast.officer, MONDAY)
     assert lists.absent.paginator.count == 0 and lists.late.paginator.count == 0
+
+
+def test_on_a_past_day_a_pupil_who_has_since_left_is_not_shown(cast):
+    pupil = make_pupil(setting=cast.school_a, legal_surname="Since")
+    enrolment = pupil.enrolments.get()
+    fill_register(enrolment, 2026, through=MONDAY, marks={(MONDAY, "AM"): "N"})
+    enrolment.end_date = MONDAY + datetime.timedelta(days=1)
+    enrolment.save()
+    later = MONDAY + datetime.timedelta(days=3)
+    when = school_day_at(cast.school_a, MONDAY)
+    for user in (cast.officer, cast.coordinator):
+        assert pupil.pk in day_ids(when, user, MONDAY).absent  # on roll on both days
+        assert pupil.pk not in day_ids(when, user, later).absent  # gone by then

@@ -13,6 +13,7 @@ from knotwork.pupils.access import (
     Access,
     get_pupil_for_user,
     pupil_access,
+    sees_roll_of,
     visible_among,
     visible_pupils,
 )
@@ -188,3 +189,33 @@ def test_visible_among_agrees_with_visible_pupils(cast, who, on):
 def test_visible_among_asks_nothing_of_no_pupils_and_nothing_for_the_signed_out(cast):
     assert visible_among(cast.officer, []) == set()
     assert visible_among(AnonymousUser(), [cast.pupil_a.pk]) == set()
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_whoever_sees_a_settings_roll_sees_every_pupil_on_it(cast, who):
+    user = getattr(cast, who)
+    for setting in (cast.school_a, cast.school_b):
+        on_roll = set(
+            Enrolment.objects.current(D(2026, 11, 23))
+            .filter(setting=setting)
+            .values_list("pupil_id", flat=True)
+        )
+        visible = set(visible_pupils(user, D(2026, 11, 23)).values_list("pk", flat=True))
+        if sees_roll_of(user, setting):
+            assert on_roll <= visible
+        editable = set(
+            visible_pupils(user, D(2026, 11, 23), for_edit=True).values_list("pk", flat=True)
+        )
+        if sees_roll_of(user, setting, for_edit=True):
+            assert on_roll <= editable
+
+
+def test_the_roll_is_seen_by_its_staff_and_the_partnership_only(cast):
+    assert sees_roll_of(cast.officer, cast.school_a, for_edit=True)
+    assert sees_roll_of(cast.head_of_year, cast.school_a)
+    assert not sees_roll_of(cast.head_of_year, cast.school_a, for_edit=True)
+    assert not sees_roll_of(cast.head_of_year, cast.school_b)
+    assert sees_roll_of(cast.coordinator, cast.school_b)
+    for who in ("caseworker", "board_member", "admin"):
+        assert not sees_roll_of(getattr(cast, who), cast.school_a)
+    assert not sees_roll_of(AnonymousUser(), cast.school_a)
