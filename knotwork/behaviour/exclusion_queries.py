@@ -313,18 +313,41 @@ class ExclusionsPanel:
     """The summary ``behaviour/_exclusions_panel.html`` shows (as ``panel``)."""
 
     pupil: Pupil
-    used_text: str
+    used: int  # sessions of suspension served this academic year, across schools
     cap: rules.Clock | None
     suspensions_this_year: int
-    permanent: int
+    permanent_this_year: int
     open_clocks: list[rules.Clock]
     overdue: int
     url: str
     can_edit: bool
 
+    @property
+    def used_text(self) -> str:
+        return rules.days_text(self.used)
+
+    @property
+    def cap_sessions(self) -> int:
+        return 2 * rules.CAP_DAYS
+
+    @property
+    def recorded_text(self) -> str:
+        """ "2 suspensions and 1 permanent exclusion this year", or "None this year"."""
+        said = [
+            f"{n} {what}{'s' if n != 1 else ''}"
+            for n, what in (
+                (self.suspensions_this_year, "suspension"),
+                (self.permanent_this_year, "permanent exclusion"),
+            )
+            if n
+        ]
+        return f"{' and '.join(said)} this year" if said else "None this year"
+
 
 def exclusions_panel(pupil: Pupil, user: User, today: Date | None = None) -> ExclusionsPanel:
-    """The pupil's exclusions in brief: days used of the 45 this year, and the open clocks.
+    """The pupil's exclusions in brief: this year's suspensions and permanent exclusions
+    (those not cancelled, by the year they start), the days used of the 45, and the open
+    clocks of all of them.
 
     The page that includes the panel has already checked access and written its audit row;
     this refuses a user who may not see the pupil."""
@@ -335,21 +358,16 @@ def exclusions_panel(pupil: Pupil, user: User, today: Date | None = None) -> Exc
     exclusions = list(exclusions_for_pupil(pupil))
     found, _ = clocks_of(exclusions, pupil, today)
     year = start_year_of(today)
+    this_year = [
+        x for x in exclusions if not x.cancelled_on and start_year_of(x.start_date) == year
+    ]
     open_clocks = found.open()
     return ExclusionsPanel(
         pupil=pupil,
-        used_text=rules.days_text(found.used),
+        used=found.used,
         cap=found.cap,
-        suspensions_this_year=sum(
-            1
-            for x in exclusions
-            if x.kind == Exclusion.Kind.SUSPENSION
-            and not x.cancelled_on
-            and start_year_of(x.start_date) == year
-        ),
-        permanent=sum(
-            1 for x in exclusions if x.kind == Exclusion.Kind.PERMANENT and not x.cancelled_on
-        ),
+        suspensions_this_year=sum(1 for x in this_year if x.kind == Exclusion.Kind.SUSPENSION),
+        permanent_this_year=sum(1 for x in this_year if x.kind == Exclusion.Kind.PERMANENT),
         open_clocks=open_clocks,
         overdue=sum(1 for c in open_clocks if c.status == rules.Status.OVERDUE),
         url=reverse("behaviour:pupil-exclusions", args=[pupil.uuid]),

@@ -18,7 +18,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from knotwork.accounts.models import Membership, User
@@ -371,14 +370,6 @@ def behaviour_so_far(pupil: Pupil, today: datetime.date) -> BehaviourSoFar:
     )
 
 
-def exclusions_link(pupil: Pupil) -> str:
-    """Where the pupil's suspensions and exclusions are shown."""
-    try:
-        return reverse("behaviour:pupil-exclusions", args=[pupil.uuid])
-    except NoReverseMatch:
-        return f"/behaviour/exclusions/pupils/{pupil.uuid}/"
-
-
 def incident_initial(incident: Incident) -> dict[str, Any]:
     """The incident's fields as the edit form starts them."""
     when = timezone.localtime(incident.occurred_at)
@@ -411,7 +402,6 @@ class PupilBehaviour:
     withdrawals: list[Withdrawal]
     follow_ups: list[IncidentPupil]
     months: list[tuple[datetime.date, int, int]]  # month, incidents, withdrawals
-    exclusions_url: str
 
 
 def pupil_behaviour(pupil: Pupil, today: datetime.date) -> PupilBehaviour:
@@ -435,5 +425,4 @@ def pupil_behaviour(pupil: Pupil, today: datetime.date) -> PupilBehaviour:
             if p.incident.follow_up_on is not None and p.incident.follow_up_done_on is None
         ],
         months=[(month, count, by_withdrawals[month]) for month, count in by_incidents],
-        exclusions_url=exclusions_link(pupil),
     )

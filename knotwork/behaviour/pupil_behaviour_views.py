@@ -1,5 +1,5 @@
 """A pupil's behaviour: their incidents (with their part), withdrawals from lessons by month,
-follow-ups due, and the way to their suspensions and exclusions."""
+follow-ups due, and their suspensions and exclusions in brief, with the way to them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from knotwork.behaviour.exclusion_queries import exclusions_panel
 from knotwork.behaviour.incident_charts import months_chart
 from knotwork.behaviour.incident_queries import pupil_behaviour, withdrawal_settings
 from knotwork.core.audit import audit_record
@@ -32,5 +33,6 @@ def pupil_behaviour_page(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpR
         "chart": chart,
         "today": today,
         "can_record": bool(withdrawal_settings(request.user, pupil, today)),
+        "exclusions_panel": exclusions_panel(pupil, request.user, today),
     }
     return render(request, "behaviour/pupil_behaviour.html", context)

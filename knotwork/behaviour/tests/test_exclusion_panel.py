@@ -29,7 +29,12 @@ def test_the_panel_counts_the_year_and_lists_open_clocks_overdue_first(cast):
         cancelled_on=D(2026, 10, 5),
     )
     panel = exclusions_panel(cast.pupil_a, cast.officer, TODAY)
-    assert (panel.used_text, panel.suspensions_this_year, panel.permanent) == ("7.5 days", 2, 0)
+    assert (panel.used_text, panel.suspensions_this_year, panel.permanent_this_year) == (
+        "7.5 days",
+        2,
+        0,
+    )
+    assert panel.recorded_text == "2 suspensions this year"
     assert panel.overdue == 4  # the sixth day, and the first suspension's three notices
     assert panel.open_clocks[0].status == "overdue"
     assert panel.url == f"/behaviour/exclusions/pupils/{cast.pupil_a.uuid}/" and panel.can_edit
@@ -45,3 +50,26 @@ def test_a_read_only_user_gets_a_view_link_and_an_outsider_nothing(cast):
     assert "View exclusions" in html and "Nothing" in html
     with pytest.raises(PermissionDenied):
         exclusions_panel(cast.pupil_a, cast.outsider, TODAY)
+
+
+def test_the_panel_counts_this_years_permanent_exclusions_and_says_none_otherwise(cast):
+    panel = exclusions_panel(cast.pupil_a, cast.officer, TODAY)
+    assert panel.recorded_text == "None this year"
+    make_exclusion(  # last year's: not counted
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        kind="permanent",
+        sessions=None,
+        start_date=D(2025, 11, 3),
+    )
+    make_exclusion(
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        kind="permanent",
+        sessions=None,
+        start_date=D(2026, 11, 23),
+    )
+    make_exclusion(pupil=cast.pupil_a, recorded_by=cast.officer, start_date=D(2026, 10, 5))
+    panel = exclusions_panel(cast.pupil_a, cast.officer, TODAY)
+    assert (panel.suspensions_this_year, panel.permanent_this_year) == (1, 1)
+    assert panel.recorded_text == "1 suspension and 1 permanent exclusion this year"

@@ -4,11 +4,13 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from knotwork.behaviour.models import Withdrawal
-from knotwork.behaviour.testing import make_incident
+from knotwork.behaviour.models import Exclusion, Withdrawal
+from knotwork.behaviour.testing import make_exclusion, make_incident
 from knotwork.core.models import AuditEntry
 from knotwork.core.testing import PASSWORD
 
@@ -95,11 +97,81 @@ def test_the_page_shows_incidents_with_parts_withdrawals_and_months(client, cast
     assert (entry.pupil, entry.what) == (cast.pupil_a, "behaviour")
 
 
-def test_it_links_to_the_pupils_suspensions_and_exclusions(client, cast):
+def test_the_exclusions_panel_sums_up_the_year_and_links_to_the_exclusions(client, cast):
+    make_exclusion(
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        start_date=datetime.date(2026, 11, 16),
+        sessions=14,
+    )
+    make_exclusion(  # cancelled: not counted
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        start_date=datetime.date(2026, 10, 5),
+        cancelled_on=datetime.date(2026, 10, 5),
+    )
+    make_exclusion(  # last year's: not counted
+        pupil=cast.pupil_a, recorded_by=cast.officer, start_date=datetime.date(2026, 3, 2)
+    )
     response = signed_in(client).get(page_url(cast.pupil_a))
-    link = response.context["page"].exclusions_url
-    assert link.startswith("/behaviour/exclusions/pupils/") and str(cast.pupil_a.uuid) in link
-    assert f'href="{link}"' in response.content.decode()
+    panel = response.context["exclusions_panel"]
+    assert (panel.suspensions_this_year, panel.permanent_this_year, panel.used) == (1, 0, 14)
+    assert panel.overdue == 4  # the sixth day and three notices
+    html = response.content.decode()
+    assert 'id="exclusions-panel"' in html and "1 suspension this year" in html
+    assert "7 days of 45" in html and "(14 of 90 sessions)" in html
+    assert "4 overdue" in html and "Education from the sixth day" in html
+    assert "govuk-tag--red" in html
+    exclusions_url = reverse("behaviour:pupil-exclusions", args=[cast.pupil_a.uuid])
+    assert f'href="{exclusions_url}"' in html and "Open exclusions" in html
+
+
+def test_a_permanent_exclusion_shows_in_the_panel(client, cast):
+    make_exclusion(
+        pupil=cast.pupil_a,
+        recorded_by=cast.officer,
+        kind=Exclusion.Kind.PERMANENT,
+        sessions=None,
+        start_date=datetime.date(2026, 11, 23),
+        parents_told_on=datetime.date(2026, 11, 23),
+    )
+    html = signed_in(client).get(page_url(cast.pupil_a)).content.decode()
+    assert "1 permanent exclusion this year" in html
+    assert "Governing board meeting" in html
+
+
+def test_the_panel_says_none_this_year_when_there_are_none(client, cast, history):
+    response = signed_in(client).get(page_url(cast.pupil_a))
+    html = response.content.decode()
+    assert 'id="exclusions-panel"' in html and "None this year" in html
+    panel = html.split('id="exclusions-panel"')[1].split("</dl>")[0]
+    assert "0 days of 45" in panel and "Nothing" in panel and "overdue" not in panel
+
+
+def test_the_panel_writes_no_audit_row_of_its_own(client, cast):
+    make_exclusion(pupil=cast.pupil_a, recorded_by=cast.officer)
+    signed_in(client).get(page_url(cast.pupil_a))
+    assert list(AuditEntry.objects.values_list("action", "what")) == [("view", "behaviour")]
+
+
+def test_the_page_reads_as_many_queries_for_eight_exclusions_as_for_one(client, cast):
+    make_exclusion(
+        pupil=cast.pupil_a, recorded_by=cast.officer, start_date=datetime.date(2026, 9, 7)
+    )
+    client = signed_in(client)
+    client.get(page_url(cast.pupil_a))  # sessions and caches warm
+    with CaptureQueriesContext(connection) as one:
+        client.get(page_url(cast.pupil_a))
+    for week in range(1, 8):
+        make_exclusion(
+            pupil=cast.pupil_a,
+            recorded_by=cast.officer,
+            start_date=datetime.date(2026, 9, 7) + datetime.timedelta(weeks=week),
+        )
+    with CaptureQueriesContext(connection) as eight:
+        response = client.get(page_url(cast.pupil_a))
+    assert response.context["exclusions_panel"].suspensions_this_year == 8
+    assert len(eight) == len(one)
 
 
 def test_a_pupil_with_nothing_recorded(client, cast):
@@ -111,11 +183,21 @@ def test_a_pupil_with_nothing_recorded(client, cast):
 def test_a_read_only_user_sees_the_page_without_the_way_to_record(client, cast, history):
     response = signed_in(client, "head_of_year").get(page_url(cast.pupil_a))
     assert response.status_code == 200
-    assert "Record a withdrawal" not in response.content.decode()
+    html = response.content.decode()
+    assert "Record a withdrawal" not in html
+    assert "View exclusions" in html and "Open exclusions" not in html
 
 
 def test_an_outsider_gets_404(client, cast, history):
     assert signed_in(client, "outsider").get(page_url(cast.pupil_a)).status_code == 404
+    assert not AuditEntry.objects.filter(pupil=cast.pupil_a).exists()
+
+
+def test_an_outsider_gets_404_for_a_pupil_with_exclusions(client, cast):
+    make_exclusion(pupil=cast.pupil_a, recorded_by=cast.officer)
+    response = signed_in(client, "outsider").get(page_url(cast.pupil_a))
+    assert response.status_code == 404
+    assert b"Suspensions and exclusions" not in response.content
     assert not AuditEntry.objects.filter(pupil=cast.pupil_a).exists()
 
 
