@@ -297,3 +297,6 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} at {self.at:%d/%m/%Y %H:%M}"
+
+
+from knotwork.casework.case_models import *  # noqa: E402, F403
