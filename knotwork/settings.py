@@ -164,6 +164,9 @@ KNOTWORK_IMPORT_MAX_MB = env_int("KNOTWORK_IMPORT_MAX_MB", 20, minimum=1)
 # Attendance figures: groups with fewer enrolments than this show no figures.
 KNOTWORK_ATTENDANCE_SUPPRESS_BELOW = env_int("KNOTWORK_ATTENDANCE_SUPPRESS_BELOW", 5, minimum=1)
 
+# Casework: open cases a key worker leads at most (seed 003: caseloads of 15 to 20).
+KNOTWORK_CASELOAD_LIMIT = env_int("KNOTWORK_CASELOAD_LIMIT", 20, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
