@@ -459,7 +459,7 @@ def _enrolment_plans(
 ) -> tuple[EnrolmentPlan, ...]:
     start = _year_7_start(year_group)
     earliest_change = max(start + datetime.timedelta(days=30), Date(ACADEMIC_YEAR - 1, 9, 1))
-    if kind == "pru":  # permanently excluded, on roll at the PRU from within six school days
+    if kind == "pru":  # left the school (see behaviour.demo), on roll at the PRU within days
         excluded = _random_weekday(rng, earliest_change, LAST_START)
         joined = _weekday_on_or_after(excluded + datetime.timedelta(days=rng.randint(1, 6)))
         return (

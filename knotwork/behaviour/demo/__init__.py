@@ -27,9 +27,12 @@ the pupil referral unit much higher. A pupil's tendency lasts from year to year.
   one) the social worker and virtual school head are told; governing boards
   meet where the law says they must.
 - Permanent exclusions: the demo's pupils who went from a school to the pupil
-  referral unit were permanently excluded by the school, with the unit as the
-  local authority's provision; a few this year are still on the school's roll
-  while the governing board and the review run their course.
+  referral unit were permanently excluded by the school weeks before they left:
+  the governing board upheld it, some parents asked for an independent review,
+  and the pupil came off the school's roll on the day the route ended
+  (``rules.off_roll_day``), the unit the local authority's provision from the
+  sixth day; a few this year are still on the school's roll while the
+  governing board and the review run their course.
 - This year a few clocks are overdue on purpose: day-6 provision not arranged
   for one or two current long suspensions, the local authority not told of
   one, a governing board meeting late for one permanent exclusion; and one

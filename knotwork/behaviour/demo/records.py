@@ -32,6 +32,7 @@ class ExclusionPlan:
     provided_from: int  # position in ``covered`` from which provision is marked (-1: none)
     provision_code: int = SCHOOL_PROVISION
     notices: dict[str, Any] = field(default_factory=dict)
+    off_roll_on: Date | None = None  # a permanent exclusion's pupil's last day on roll
 
 
 @dataclass

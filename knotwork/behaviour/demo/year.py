@@ -5,14 +5,17 @@ scripted cases), their incidents, and the registers brought into line."""
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from knotwork.attendance.models import Register
 from knotwork.attendance.queries import YearOfSessions
+from knotwork.behaviour import rules
 from knotwork.behaviour.demo import incidents
 from knotwork.behaviour.demo.records import Columns, ExclusionPlan, Records
 from knotwork.behaviour.demo.roll import (
@@ -59,12 +62,40 @@ from knotwork.behaviour.demo.tables import (
     K,
 )
 from knotwork.termdates.models import AcademicYear
+from knotwork.termdates.queries import school_days_for
+from knotwork.termdates.school_days import SchoolDays
 
 Date = datetime.date
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Days = npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A permanent exclusion's way through the governing board and the independent review,
+    in school days: the board meets ``board`` days after the parents were told and upholds
+    it, its letter goes the next day; if the parents apply for a review (``review``), they
+    do ``applied`` days after the letter and the panel decides ``decided`` days after that;
+    if it asks the board to reconsider, the board meets again ``again`` days on and upholds
+    it once more."""
+
+    board: int
+    review: bool
+    applied: int
+    decided: int
+    outcome: str
+    again: int
+
+    @property
+    def off_roll(self) -> int:
+        """School days from the parents told to the pupil's last day on roll."""
+        letter = self.board + 1
+        if not self.review:
+            return letter + rules.REVIEW_WINDOW_SCHOOL_DAYS
+        decided = letter + self.applied + self.decided
+        return decided if self.outcome == "upheld" else decided + self.again
 
 
 class Year:
@@ -80,6 +111,7 @@ class Year:
         self.context = context
         roll = context.roll
         self.today = context.today
+        self.calendar_id = calendar.year.calendar_id
         self.start_year = calendar.year.start_year
         self.sessions = calendar.sessions
         self.dates: tuple[Date, ...] = calendar.sessions.days
@@ -166,6 +198,12 @@ class Year:
         stray = self.marks == SUSPENDED
         present = np.where(np.arange(self.marks.shape[1]) % 2 == 0, PRESENT_AM, PRESENT_PM)
         self.marks[stray] = np.broadcast_to(present.astype(np.uint8), self.marks.shape)[stray]
+
+    @functools.cached_property
+    def school_days(self) -> SchoolDays:
+        """The calendar's school days this year and next, as the exclusion rules count them."""
+        found = school_days_for([self.calendar_id], [self.start_year, self.start_year + 1])
+        return found[self.calendar_id]
 
     def exposure(self) -> Floats:
         """Share of the year's school days each enrolment is on roll, up to yesterday; dual
@@ -332,29 +370,77 @@ class Year:
                     plan.notices["parents_representations_on"] = asked
                     self._board_meets(plan, self._after(asked, self.py.randint(10, 30)))
 
-    def _review_steps(self, plan: ExclusionPlan) -> None:
-        """A permanent exclusion: the board meets within 15 school days and upholds it; some
-        parents ask for an independent review."""
+    def _route(self) -> Route:
+        """How a permanent exclusion goes through the board and the review: the board meets
+        within 15 school days, a fifth of parents ask for a review, the panel mostly upholds
+        the decision."""
+        return Route(
+            board=self.py.randint(8, 14),
+            review=self.py.random() < 0.2,
+            applied=self.py.randint(5, 14),
+            decided=self.py.randint(15, 20),
+            outcome=self.py.choices(("upheld", "reconsider", "quashed"), (70, 20, 10))[0],
+            again=self.py.randint(3, 8),
+        )
+
+    def _review_steps(self, plan: ExclusionPlan, route: Route) -> None:
+        """A permanent exclusion's board and review, as far as they have gone by today."""
         told = plan.notices["parents_told_on"]
-        self._board_meets(plan, self._after(told, self.py.randint(8, 14)), reinstated=0)
+        self._board_meets(plan, self._after(told, route.board), reinstated=0)
         sent = plan.notices.get("board_decision_sent_on")
-        if sent is None or self.py.random() >= 0.2:
+        if sent is None or not route.review:
             return
-        applied = self._after(sent, self.py.randint(5, 14))
+        applied = self._after(sent, route.applied)
         if applied >= self.today:
             return
         plan.notices["review_applied_on"] = applied
-        decided = self._after(applied, self.py.randint(15, 20))
+        decided = self._after(applied, route.decided)
         if decided >= self.today:
             return
-        outcome = self.py.choices(("upheld", "reconsider", "quashed"), (70, 20, 10))[0]
-        plan.notices.update(review_decided_on=decided, review_outcome=outcome)
-        if outcome != "upheld":  # the board reconsiders within 10 school days, and upholds it
-            self._board_meets(plan, self._after(decided, self.py.randint(3, 8)), reinstated=0)
+        plan.notices.update(review_decided_on=decided, review_outcome=route.outcome)
+        if route.outcome != "upheld":  # the board reconsiders, and upholds it
+            self._board_meets(plan, self._after(decided, route.again), reinstated=0)
+
+    def _off_roll(self, plan: ExclusionPlan) -> None:
+        """A permanently excluded pupil comes off the school's roll on the day the review
+        route gives (``rules.off_roll_day``), the register blank after it; while the route
+        is still open they stay on roll."""
+        n = plan.notices
+        facts = rules.ExclusionFacts(
+            ref=plan.row,
+            calendar=self.calendar_id,
+            setting=int(self.setting[plan.year_row]),
+            permanent=True,
+            start=plan.start,
+            start_half="PM" if plan.start_half == "PM" else "AM",
+            board_met_on=n.get("board_met_on"),
+            board_outcome=n.get("board_outcome", ""),
+            board_decision_sent_on=n.get("board_decision_sent_on"),
+            review_applied_on=n.get("review_applied_on"),
+            review_outcome=n.get("review_outcome", ""),
+            review_decided_on=n.get("review_decided_on"),
+        )
+        off = rules.off_roll_day(self.school_days, facts, self.today)
+        if off is None:
+            return
+        r, day = plan.year_row, self.sessions.index_of(off, "AM") // 2
+        after = 2 * (day + 1)
+        plan.off_roll_on = off
+        plan.covered = plan.covered[plan.covered < after]
+        self.marks[r, after:] = 0
+        self.present[r, after:] = False
+        self.last[r] = min(int(self.last[r]), day)
+        self.stop[r] = min(int(self.stop[r]), day + 1)
+        self.bound[r] = min(int(self.bound[r]), after)
 
     def exclusions_to_the_unit(self) -> None:
-        """Pupils who left a school for the pupil referral unit were permanently excluded on
-        one of their last days there; the unit is the local authority's provision."""
+        """Pupils who left a school for the pupil referral unit were permanently excluded by
+        the school, weeks before: the governing board upheld it, some parents asked for an
+        independent review, and the pupil came off the school's roll on the day the route
+        ended (their last day there, ``rules.off_roll_day``), to join the unit's. The unit
+        was the local authority's provision from the sixth day. A pupil whose route would
+        have begun before the year, or before they joined the school, went to the unit by
+        another way."""
         roll, units = self.context.roll, self.context.units
         joined_unit = np.full(roll.pupils, np.datetime64("NaT"), dtype="datetime64[D]")
         at_unit = np.flatnonzero(units[roll.setting] & (roll.registration == "C"))
@@ -367,29 +453,31 @@ class Year:
         chosen &= (end >= self.days[0]) & (end <= self.days[-1] + np.timedelta64(7, "D"))
         chosen &= (self.last < self.through) & (self.last > self.first)
         for r in np.flatnonzero(chosen).tolist():
-            last = int(self.last[r])
-            start = self._next_open_session(
-                2 * max(int(self.first[r]) + 1, last - self.py.randint(0, 2))
-            )
-            if start is None or start // 2 > last:
+            route = self._route()
+            last = int(np.searchsorted(self.open_days, self.last[r], side="right")) - 1
+            told = last - route.off_roll  # where the day the parents were told falls
+            if told < 0 or self.open_days[told] <= self.first[r]:
                 continue
-            before = self.open_days[self.open_days < start // 2]
-            if before.shape[0] == 0 or before[-1] < self.first[r]:
+            incident_day = int(self.open_days[told])
+            start = self._next_open_session(2 * int(self.open_days[told + 1]))
+            if start is None:
                 continue
-            incident_day = int(before[-1])
             self._force_present(r, incident_day)
             covered = self.open_sessions[
-                (self.open_sessions >= start) & (self.open_sessions < 2 * (last + 1))
+                (self.open_sessions >= start) & (self.open_sessions < 2 * (self.last[r] + 1))
             ]
             plan = self._exclude(
-                r, kind=PERMANENT, start=start, incident_day=incident_day, covered=covered
+                r,
+                kind=PERMANENT,
+                start=start,
+                incident_day=incident_day,
+                covered=covered,
+                provided_from=10,
+                code=LA_PROVISION,
             )
-            plan.notices.update(
-                provision_by="la",
-                provision_where=self.context.unit_name,
-                provision_from=as_date(joined[r]),
-            )
-            self._review_steps(plan)
+            self._arrange_provision(plan, "la", self.context.unit_name)
+            self._review_steps(plan, route)
+            self._off_roll(plan)
             self.stop[r] = min(int(self.stop[r]), incident_day)
             self.bound[r] = min(int(self.bound[r]), 2 * incident_day)
 
@@ -547,7 +635,8 @@ class Year:
         )
         self._arrange_provision(plan, "la", LA_TUITION.format(la=self.context.la_name))
         if board:
-            self._review_steps(plan)
+            self._review_steps(plan, self._route())
+        self._off_roll(plan)
         self.blocked[r] = True
 
     def apply_exclusions(self) -> None:

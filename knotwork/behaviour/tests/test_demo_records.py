@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from knotwork.attendance.models import Register
 from knotwork.attendance.queries import SessionMaps, start_year_of
+from knotwork.behaviour import rules
+from knotwork.behaviour.exclusion_queries import calendars_for, facts_of
 from knotwork.behaviour.models import Exclusion, Incident, IncidentPupil, Withdrawal
 from knotwork.core.models import AuditEntry
 from knotwork.directory.demo import demo_build
@@ -298,6 +300,49 @@ def test_last_years_records_are_all_in_order(demo):
         kind="suspension", sessions__gt=10, cancelled_on__isnull=True, provision_from__isnull=True
     ).exists()
     assert not last_year.filter(kind="permanent", board_met_on__isnull=True).exists()
+
+
+def test_permanently_excluded_pupils_leave_the_roll_when_the_review_route_ends(demo):
+    """The school's enrolment ends on the day ``rules.off_roll_day`` gives (the review
+    panel's decision, the board's reconsideration, or the window's last day); while the
+    route is open the pupil stays on roll. Nothing is marked after the last day, and the
+    pupil's next enrolment (at the unit) starts after it."""
+    exclusions = list(
+        Exclusion.objects.filter(kind="permanent", cancelled_on__isnull=True).select_related(
+            "enrolment__setting"
+        )
+    )
+    calendars = calendars_for(
+        {x.enrolment.setting.calendar_id for x in exclusions},
+        [x.start_date for x in exclusions],
+        TODAY,
+    )
+    maps = SessionMaps()
+    ended, on_roll = [], []
+    for x in exclusions:
+        days = calendars[x.enrolment.setting.calendar_id]
+        off = rules.off_roll_day(days, facts_of(x), TODAY)
+        assert x.enrolment.end_date == off
+        if off is None:
+            on_roll.append(x)
+            continue
+        ended.append(x)
+        assert x.board_outcome == "upheld" and x.board_decision_sent_on < off
+        year = maps.for_setting(x.enrolment.setting, start_year_of(off))
+        assert year is not None
+        marks = bytes(
+            Register.objects.get(
+                enrolment=x.enrolment, academic_year__start_year=start_year_of(off)
+            ).marks
+        )
+        after = year.sessions.index_of(off, "PM") + 1
+        assert not any(marks[after:])
+        assert code_of(marks, year.sessions.index_of(off, "AM")) in EXCLUDED
+        later = Enrolment.objects.filter(pupil=x.pupil, start_date__gt=x.start_date).exclude(
+            pk=x.enrolment_id
+        )
+        assert later.exists() and not later.filter(start_date__lte=off).exists()
+    assert ended and on_roll
 
 
 def test_one_pupil_is_near_the_45_day_cap_this_year(demo):
