@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role
-from knotwork.directory.models import PartnershipMember
+from knotwork.directory.models import Organisation, PartnershipMember
 from knotwork.pupils.access import PARTNERSHIP_ROLES, SETTING_ROLES, visible_among
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 PANEL_ROLES = PARTNERSHIP_ROLES
 SENDING_ROLES = SETTING_ROLES | PARTNERSHIP_ROLES
+#: Organisations referrals are sent to (settings send; they do not receive).
+RECEIVING_KINDS = frozenset({Organisation.Kind.AGENCY, Organisation.Kind.LA_SERVICE})
 
 
 @dataclass(frozen=True)
@@ -66,19 +68,24 @@ def desk_of(user: User | AnonymousUser) -> Desk:
     """The organisations and panels whose referrals reach this user (never a board member)."""
     if not user.is_authenticated or not user.is_active:
         return NO_DESK
-    memberships = [m for m in Membership.objects.filter(user=user) if m.role != Role.BOARD_MEMBER]
+    memberships = [
+        m
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+        if m.role != Role.BOARD_MEMBER
+    ]
     if not memberships:
         return NO_DESK
     panel_orgs = {m.organisation_id: m.can_edit for m in memberships if m.role in PANEL_ROLES}
+    receiving = [m for m in memberships if m.organisation.kind in RECEIVING_KINDS]
     panels: dict[int, bool] = {}
     for partnership_id, organisation_id in PartnershipMember.objects.filter(
         organisation_id__in=sorted(panel_orgs)
     ).values_list("partnership_id", "organisation_id"):
         panels[partnership_id] = panels.get(partnership_id, False) or panel_orgs[organisation_id]
     return Desk(
-        organisation_ids=frozenset(m.organisation_id for m in memberships),
+        organisation_ids=frozenset(m.organisation_id for m in receiving),
         panel_ids=frozenset(panels),
-        answering_organisation_ids=frozenset(m.organisation_id for m in memberships if m.can_edit),
+        answering_organisation_ids=frozenset(m.organisation_id for m in receiving if m.can_edit),
         answering_panel_ids=frozenset(p for p, edit in panels.items() if edit),
     )
 

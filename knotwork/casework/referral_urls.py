@@ -1,5 +1,19 @@
 """Routes for the referrals pages."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from knotwork.casework import referral_views as views
+
+urlpatterns = [
+    path("inbox/", views.inbox_page, name="referral-inbox"),
+    path("inbox.csv", views.inbox_export, name="referral-inbox-export"),
+    path("pupils/<uuid:pupil_uuid>/new/", views.referral_new, name="referral-new"),
+    path(
+        "concerns/<uuid:concern_uuid>/new/",
+        views.referral_from_concern,
+        name="referral-from-concern",
+    ),
+    path("settings/<uuid:setting_uuid>/", views.setting_referrals, name="referral-setting"),
+    path("<uuid:referral_uuid>/", views.referral_page, name="referral"),
+    path("<uuid:referral_uuid>/<slug:step>/", views.referral_step, name="referral-step"),
+]
