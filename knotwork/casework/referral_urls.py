@@ -3,10 +3,13 @@
 from django.urls import path
 
 from knotwork.casework import referral_views as views
+from knotwork.casework import waiting_views
 
 urlpatterns = [
     path("inbox/", views.inbox_page, name="referral-inbox"),
     path("inbox.csv", views.inbox_export, name="referral-inbox-export"),
+    path("waiting-times/", waiting_views.waiting_page, name="referral-waiting"),
+    path("waiting-times.csv", waiting_views.waiting_export, name="referral-waiting-export"),
     path("pupils/<uuid:pupil_uuid>/new/", views.referral_new, name="referral-new"),
     path(
         "concerns/<uuid:concern_uuid>/new/",
