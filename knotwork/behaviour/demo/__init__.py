@@ -5,11 +5,12 @@ academic year in full and this year up to yesterday.
 Rates follow national figures for secondary schools (../shared/domain/england.md
 §4.7, 2023/24): about 22 suspensions per 100 pupils in a year, a suspended pupil
 suspended about twice on average (many once, a few many times), persistent
-disruptive behaviour (``DB``) about half the reasons, permanent exclusions a
-few in a thousand. The skews are the published ones: boys about three times
-girls, SEN support and EHC plans several times no SEN, pupils eligible for free
-school meals about three and a half times others, Years 9 and 10 the highest,
-the pupil referral unit much higher. A pupil's tendency lasts from year to year.
+disruptive behaviour (``DB``) about half the reasons, permanent exclusions
+about 0.15 per 100 pupils a year (0.13 to 0.2 in secondary schools). The skews
+are the published ones: boys about three times girls, SEN support and EHC plans
+several times no SEN, pupils eligible for free school meals about three and a
+half times others, Years 9 and 10 the highest, the pupil referral unit much
+higher. A pupil's tendency lasts from year to year.
 
 - Incidents are recorded many times more often than suspensions: about two a
   pupil a year, most pupils none and a few many. More on Mondays and in the
@@ -26,13 +27,16 @@ the pupil referral unit much higher. A pupil's tendency lasts from year to year.
   day. Parents, the local authority, the governing board and (for pupils with
   one) the social worker and virtual school head are told; governing boards
   meet where the law says they must.
-- Permanent exclusions: the demo's pupils who went from a school to the pupil
-  referral unit were permanently excluded by the school weeks before they left:
-  the governing board upheld it, some parents asked for an independent review,
-  and the pupil came off the school's roll on the day the route ended
-  (``rules.off_roll_day``), the unit the local authority's provision from the
-  sixth day; a few this year are still on the school's roll while the
-  governing board and the review run their course.
+- Permanent exclusions, as many as that rate gives for the years pupils spent
+  on roll at the schools (this year's so far counting those still before the
+  board): some of the demo's pupils who went from a school to the pupil
+  referral unit (the others went another way) and, where those are too few in
+  a large partnership, some who went to another school were permanently
+  excluded weeks before they left. The governing board upheld it, some parents
+  asked for an independent review, and the pupil came off the school's roll on
+  the day the route ended (``rules.off_roll_day``), the unit the local
+  authority's provision from the sixth day. A few this year are still on the
+  school's roll while the governing board and the review run their course.
 - This year a few clocks are overdue on purpose: day-6 provision not arranged
   for one or two current long suspensions, the local authority not told of
   one, a governing board meeting late for one permanent exclusion; and one

@@ -35,7 +35,11 @@ YEAR_GROUP_FACTORS = (0.6, 0.9, 1.25, 1.35, 1.0)  # Years 7 to 11
 UNIT_FACTOR = 5.0
 #: A pupil's suspensions stop at this many days a year (bar the one near the 45-day cap).
 MOST_DAYS = 25
-#: Permanent exclusions this year still before the governing board, per pupil.
+#: Permanent exclusions a year per 100 pupils at the schools (secondary schools nationally:
+#: about 0.13 to 0.2, england.md §4.7), this year's so far in proportion to the days gone.
+PERMANENT_PER_100 = 0.15
+#: Permanent exclusions this year still before the governing board, per pupil (counted
+#: in this year's share of the above).
 PENDING_PER_PUPIL = 0.0004
 #: Days of the one pupil near the 45-day cap, suspension by suspension.
 NEAR_CAP_DAYS = (3, 5, 8, 12, 12)

@@ -45,6 +45,7 @@ from knotwork.behaviour.demo.tables import (
     ONLINE_SLOT,
     PENDING_PER_PUPIL,
     PERMANENT,
+    PERMANENT_PER_100,
     PRESENT,
     PRESENT_AM,
     PRESENT_PM,
@@ -433,31 +434,58 @@ class Year:
         self.stop[r] = min(int(self.stop[r]), day + 1)
         self.bound[r] = min(int(self.bound[r]), after)
 
-    def exclusions_to_the_unit(self) -> None:
-        """Pupils who left a school for the pupil referral unit were permanently excluded by
-        the school, weeks before: the governing board upheld it, some parents asked for an
-        independent review, and the pupil came off the school's roll on the day the route
-        ended (their last day there, ``rules.off_roll_day``), to join the unit's. The unit
-        was the local authority's provision from the sixth day. A pupil whose route would
-        have begun before the year, or before they joined the school, went to the unit by
-        another way."""
+    def pupil_years(self) -> float:
+        """Years on roll at the schools (not the unit) up to yesterday, every enrolment
+        together: about the schools' headcount for a year gone, a share of it for this one."""
+        at_school = ~self.context.units[self.setting]
+        days = int(np.maximum(self.stop - self.first, 0)[at_school].sum())
+        return days / max(1, int(self.days.shape[0]))
+
+    def _leavers(self) -> list[tuple[int, Route, bool]]:
+        """Enrolments at a school that ended with the pupil on roll at the pupil referral
+        unit or another school within three weeks, and whose route through the board and
+        the review (drawn here) would fit between their joining the school and leaving it
+        this year: (the enrolment, the route, whether they went to the unit)."""
         roll, units = self.context.roll, self.context.units
-        joined_unit = np.full(roll.pupils, np.datetime64("NaT"), dtype="datetime64[D]")
-        at_unit = np.flatnonzero(units[roll.setting] & (roll.registration == "C"))
-        latest_first = at_unit[np.argsort(roll.start[at_unit], kind="stable")[::-1]]
-        joined_unit[roll.pupil[latest_first]] = roll.start[latest_first]
-        end, joined = roll.end[self.rows], joined_unit[self.pupil]
-        known = ~np.isnat(end) & ~np.isnat(joined)
-        chosen = known & ~units[self.setting] & (roll.registration[self.rows] == "C")
+        after = np.minimum(self.rows + 1, roll.enrolment.shape[0] - 1)  # their next enrolment
+        end, joined = roll.end[self.rows], roll.start[after]
+        chosen = (roll.pupil[after] == self.pupil) & (after > self.rows) & ~np.isnat(end)
+        chosen &= ~units[self.setting] & (roll.registration[self.rows] == "C")
+        chosen &= (roll.registration[after] == "C") & (roll.setting[after] != self.setting)
         chosen &= (joined > end) & (joined - end <= np.timedelta64(21, "D"))
         chosen &= (end >= self.days[0]) & (end <= self.days[-1] + np.timedelta64(7, "D"))
         chosen &= (self.last < self.through) & (self.last > self.first)
+        found = []
         for r in np.flatnonzero(chosen).tolist():
             route = self._route()
             last = int(np.searchsorted(self.open_days, self.last[r], side="right")) - 1
             told = last - route.off_roll  # where the day the parents were told falls
-            if told < 0 or self.open_days[told] <= self.first[r]:
+            if told >= 0 and self.open_days[told] > self.first[r]:
+                found.append((r, route, bool(units[roll.setting[after[r]]])))
+        return found
+
+    def permanent_exclusions(self, wanted: int) -> None:
+        """``wanted`` permanent exclusions (or as many as there are pupils for), of pupils
+        who left a school for the pupil referral unit, or when those are too few (in a large
+        partnership) for another school within three weeks: the pupils more often suspended
+        the more likely. Each was excluded weeks before leaving: the governing board upheld
+        it, some parents asked for an independent review, and the pupil came off the
+        school's roll on the day the route ended (their last day there,
+        ``rules.off_roll_day``). The unit was the local authority's provision from the sixth
+        day. The other leavers went to the unit, or the other school, another way."""
+        leavers = self._leavers()
+        chosen: list[tuple[int, Route, bool]] = []
+        for to_unit in (True, False):
+            pool = [leaver for leaver in leavers if leaver[2] == to_unit]
+            take = min(wanted - len(chosen), len(pool))
+            if take <= 0:
                 continue
+            weight = np.asarray([self.factor[r] for r, _, _ in pool])
+            picked = self.rng.choice(len(pool), size=take, replace=False, p=weight / weight.sum())
+            chosen += [pool[i] for i in sorted(picked.tolist())]
+        for r, route, _ in sorted(chosen, key=lambda leaver: leaver[0]):
+            last = int(np.searchsorted(self.open_days, self.last[r], side="right")) - 1
+            told = last - route.off_roll
             incident_day = int(self.open_days[told])
             start = self._next_open_session(2 * int(self.open_days[told + 1]))
             if start is None:
@@ -639,6 +667,9 @@ class Year:
         self._off_roll(plan)
         self.blocked[r] = True
 
+    def exclusions_of(self, kind: str) -> list[ExclusionPlan]:
+        return [plan for plan in self.exclusions if plan.kind == kind]
+
     def apply_exclusions(self) -> None:
         """Suspended and excluded sessions in the registers: E, then B or K from the sixth day
         where provision is arranged; only sessions already marked."""
@@ -654,11 +685,13 @@ class Year:
     # The year's records --------------------------------------------------------------------
 
     def build(self, *, scripted: bool, pupils: int) -> None:
-        """Exclusions first (the unit's, this year's scripted cases, then random ones),
-        into the registers; then incidents, in sessions the registers say pupils were in."""
-        self.exclusions_to_the_unit()
+        """Exclusions first (this year's scripted cases, permanent exclusions at the national
+        rate, counting those, then random suspensions), into the registers; then incidents,
+        in sessions the registers say pupils were in."""
+        wanted = round(PERMANENT_PER_100 / 100 * self.pupil_years())
         if scripted:
             self.scripted(pupils)
+        self.permanent_exclusions(max(0, wanted - len(self.exclusions_of(PERMANENT))))
         self.random_suspensions()
         self.apply_exclusions()
         incidents.record(self)

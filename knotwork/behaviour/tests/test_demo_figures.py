@@ -14,9 +14,13 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from knotwork.behaviour.demo import year_groups
+from knotwork.accounts.models import User
+from knotwork.attendance.queries import SessionMaps
+from knotwork.behaviour.demo import context_for, roll_of, year_groups
+from knotwork.behaviour.demo.year import Year
 from knotwork.behaviour.models import Exclusion, Incident, IncidentPupil, Withdrawal
 from knotwork.directory.demo import demo_build
+from knotwork.directory.models import Setting
 from knotwork.pupils.models import Pupil
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +142,54 @@ def test_permanent_exclusions_are_few_and_follow_the_steps(demo):
         assert exclusion.incident is not None and exclusion.incident.severity == 4
     upheld = [e for e in exclusions if e.board_outcome == "upheld"]
     assert upheld and all(e.board_met_on and e.board_decision_sent_on for e in upheld)
+
+
+def permanent_exclusions_in(year: tuple[datetime.date, datetime.date]) -> Counter[int]:
+    return Counter(
+        Exclusion.objects.filter(
+            kind="permanent", cancelled_on__isnull=True, start_date__range=year
+        ).values_list("pupil_id", flat=True)
+    )
+
+
+def test_permanent_exclusions_are_near_the_national_rate(demo):
+    # 2,000 pupils: about two a year, so the rate moves in steps of 0.06.
+    rate = rate_per_100(permanent_exclusions_in(LAST_YEAR), pupils_on_roll(LAST_YEAR))
+    assert 0.06 <= rate <= 0.25
+
+
+def test_permanent_exclusions_at_the_default_size_are_a_few_at_the_national_rate():
+    demo_build(pupils=6000, seed=1, today=TODAY)
+    last_year = permanent_exclusions_in(LAST_YEAR)
+    assert 0.1 <= rate_per_100(last_year, pupils_on_roll(LAST_YEAR)) <= 0.2  # 0.13-0.2
+    this_year = permanent_exclusions_in(THIS_YEAR)  # 12 weeks of 39 in
+    assert 0.02 <= rate_per_100(this_year, pupils_on_roll(THIS_YEAR)) <= 0.1
+    assert 5 <= sum(last_year.values()) + sum(this_year.values()) <= 20
+
+
+def test_when_too_few_left_for_the_unit_pupils_who_moved_school_were_excluded():
+    """A large partnership wants more permanent exclusions than its unit's roll holds: the
+    rest are of pupils who went to another school after the review route."""
+    demo_build(pupils=600, seed=1, today=TODAY)
+    settings = list(Setting.objects.order_by("pk"))
+    roll = roll_of(settings)
+    context = context_for(
+        settings, roll, seed=1, today=TODAY, recorded_by=User.objects.get(username="coordinator")
+    )
+    calendar = SessionMaps().for_setting(settings[0], 2025)
+    assert calendar is not None
+    year = Year(context, np.arange(roll.enrolment.shape[0]), calendar)
+    year.permanent_exclusions(40)
+    plans = year.exclusions_of("permanent")
+    assert 0 < len(plans) <= 40
+    went_to = Counter()
+    for plan in plans:
+        following = plan.row + 1
+        assert roll.pupil[following] == roll.pupil[plan.row]
+        assert plan.off_roll_on is not None
+        assert roll.start[following] > np.datetime64(plan.off_roll_on)
+        went_to[bool(context.units[roll.setting[following]])] += 1
+    assert went_to[True] and went_to[False]
 
 
 def test_incidents_are_many_with_most_pupils_in_none(demo):
