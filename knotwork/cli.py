@@ -14,8 +14,14 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "knotwork.settings")
     from django.core.management import execute_from_command_line
 
+    from knotwork.core.env import ConfigurationError
+
     args = list(sys.argv[1:] if argv is None else argv)
-    execute_from_command_line(["knotwork", *args])
+    try:
+        execute_from_command_line(["knotwork", *args])
+    except ConfigurationError as exc:
+        # A setting is missing or wrong: say which, without a traceback.
+        sys.exit(f"knotwork: {exc}")
 
 
 if __name__ == "__main__":

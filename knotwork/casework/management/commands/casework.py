@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 #: task name -> module under knotwork.casework.commands
 TASKS = {
     "triggers": "triggers",
+    "measures": "measures",
 }
 
 
