@@ -8,5 +8,6 @@ app_name = "casework"
 urlpatterns = [
     path("concerns/", include("knotwork.casework.concern_urls")),
     path("referrals/", include("knotwork.casework.referral_urls")),
+    path("referrals/", include("knotwork.casework.waiting_urls")),
     path("cases/", include("knotwork.casework.case_urls")),
 ]

@@ -1,18 +1,25 @@
-"""The partnership's waiting-times page and its CSV: figures only, never a pupil."""
+"""The partnership's waiting-times page with its chart, and the table as CSV and XLSX:
+figures only, never a pupil."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from knotwork.casework.waiting_charts import waiting_chart
+from knotwork.casework.waiting_exports import (
+    HEADER,
+    XLSX,
+    table_lines,
+    waiting_csv,
+    waiting_xlsx,
+)
 from knotwork.casework.waiting_queries import WaitingTimes, waiting_scope, waiting_times
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
@@ -36,53 +43,6 @@ def _figures(request: AuthedRequest) -> WaitingTimes:
     return waiting_times(scope[0], first=first, last=last, today=today, suppressed=scope[1])
 
 
-def _days(value: object) -> str:
-    return "" if value is None else f"{float(value):.1f}"  # type: ignore[arg-type]
-
-
-HEADER = [
-    "Agency",
-    "Service",
-    "Sent",
-    "Accepted",
-    "Declined",
-    "Taken on (%)",
-    "Median days to acceptance",
-    "90th percentile days to acceptance",
-    "Median days to first session",
-    "90th percentile days to first session",
-    "Unanswered",
-    "Past the target",
-]
-
-
-def _cells(times: WaitingTimes) -> list[list[str]]:
-    lines = []
-    for row, shown in times.rows:
-        f = row.figures
-        if not shown:
-            lines.append([row.agency, row.service] + ["x"] * (len(HEADER) - 2))
-            continue
-        share = "" if f.taken_on is None else f"{float(f.taken_on) * 100:.1f}"
-        lines.append(
-            [
-                row.agency,
-                row.service,
-                str(f.sent),
-                str(f.accepted),
-                str(f.declined),
-                share,
-                _days(f.to_acceptance_median),
-                _days(f.to_acceptance_p90),
-                _days(f.to_service_median),
-                _days(f.to_service_p90),
-                str(f.unanswered),
-                str(f.overdue),
-            ]
-        )
-    return lines
-
-
 @require_http_methods(["GET"])
 def waiting_page(request: AuthedRequest) -> HttpResponse:
     times = _figures(request)
@@ -90,23 +50,24 @@ def waiting_page(request: AuthedRequest) -> HttpResponse:
     context = {
         "times": times,
         "header": HEADER,
-        "lines": _cells(times),
+        "lines": table_lines(times),
         "form": WindowForm(request.GET),
+        "chart": waiting_chart(times),
     }
     return render(request, "casework/waiting_times.html", context)
 
 
 @require_http_methods(["GET"])
-def waiting_export(request: AuthedRequest) -> HttpResponse:
+def waiting_export(request: AuthedRequest, file_format: str = "csv") -> HttpResponse:
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("No such format")
     times = _figures(request)
-    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, what="waiting times CSV")
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    writer.writerows(_cells(times))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="waiting-times-{times.last:%Y%m%d}.csv"'
-    )
+    what = f"waiting times {file_format.upper()}"
+    audit_record(actor=request.user, action=AuditEntry.Action.EXPORT, what=what)
+    if file_format == "csv":
+        response = HttpResponse(waiting_csv(times), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(waiting_xlsx(times), content_type=XLSX)
+    name = f"waiting-times-{times.last:%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
