@@ -10,4 +10,5 @@ urlpatterns = [
     path("referrals/", include("knotwork.casework.referral_urls")),
     path("referrals/", include("knotwork.casework.waiting_urls")),
     path("cases/", include("knotwork.casework.case_urls")),
+    path("grid/", include("knotwork.casework.grid_urls")),
 ]

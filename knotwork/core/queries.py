@@ -6,11 +6,22 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from knotwork.accounts.models import Membership, Role, User
+from knotwork.casework.case_queries import LEAD_ROLES
+from knotwork.casework.grid_queries import GRID_ROLES
+from knotwork.casework.referral_access import PANEL_ROLES, RECEIVING_KINDS
+from knotwork.casework.waiting_queries import WAITING_ROLES
 from knotwork.directory.models import Partnership, Setting
 from knotwork.pupils.access import PARTNERSHIP_ROLES, SETTING_ROLES
 from knotwork.pupils.models import Pupil
+
+
+@dataclass(frozen=True)
+class HomeLink:
+    label: str
+    url: str
 
 
 @dataclass
@@ -19,6 +30,24 @@ class HomeSection:
     settings: list[Setting] = field(default_factory=list)
     partnerships: list[Partnership] = field(default_factory=list)
     linked_pupils: list[Pupil] = field(default_factory=list)
+    links: list[HomeLink] = field(default_factory=list)
+
+
+def casework_links(membership: Membership) -> list[HomeLink]:
+    """The casework pages a membership's role may use (a setting's concern worklist is
+    linked from its row)."""
+    role = membership.role
+    links = []
+    receives = membership.organisation.kind in RECEIVING_KINDS or role in PANEL_ROLES
+    if receives and role != Role.BOARD_MEMBER:
+        links.append(HomeLink("Referrals received", reverse("casework:referral-inbox")))
+    if role in LEAD_ROLES:
+        links.append(HomeLink("My caseload", reverse("casework:caseload")))
+    if role in GRID_ROLES:
+        links.append(HomeLink("Multi-agency tracking grid", reverse("casework:grid")))
+    if role in WAITING_ROLES:
+        links.append(HomeLink("Referral waiting times", reverse("casework:referral-waiting")))
+    return links
 
 
 def _settings_with_roll(setting_filter: Q, on: datetime.date) -> list[Setting]:
@@ -36,7 +65,7 @@ def home_sections(user: User, on: datetime.date) -> list[HomeSection]:
     sections = []
     memberships = Membership.objects.filter(user=user).select_related("organisation")
     for membership in memberships:
-        section = HomeSection(membership=membership)
+        section = HomeSection(membership=membership, links=casework_links(membership))
         partnerships = Partnership.objects.filter(
             memberships__organisation_id=membership.organisation_id
         ).select_related("local_authority")
