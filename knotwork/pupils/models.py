@@ -257,3 +257,6 @@ class PupilLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} link from {self.starts_on:%d/%m/%Y}"
+
+
+from knotwork.pupils.parent_contact_models import *  # noqa: E402, F403

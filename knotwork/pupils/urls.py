@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from knotwork.pupils import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:pupil_uuid>/", views.profile, name="profile"),
     path("<uuid:pupil_uuid>/details/", views.edit_details, name="edit-details"),
     path("<uuid:pupil_uuid>/trail/", views.trail, name="trail"),
+    path("<uuid:pupil_uuid>/parent-contacts/", include("knotwork.pupils.parent_contact_urls")),
 ]
