@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "knotwork.attendance",
     "knotwork.behaviour",
     "knotwork.casework",
+    "knotwork.notices",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "knotwork.core.context_processors.navigation",
+                "knotwork.notices.context_processors.unread_notices",
             ],
         },
     },
@@ -166,6 +168,17 @@ KNOTWORK_ATTENDANCE_SUPPRESS_BELOW = env_int("KNOTWORK_ATTENDANCE_SUPPRESS_BELOW
 
 # Casework: open cases a key worker leads at most (seed 003: caseloads of 15 to 20).
 KNOTWORK_CASELOAD_LIMIT = env_int("KNOTWORK_CASELOAD_LIMIT", 20, minimum=1)
+
+# Notices by email: the address links in emails start with, and how mail is sent
+# (the console in the demo; SMTP in production). Emails carry no personal data.
+KNOTWORK_SITE_URL = env_str("KNOTWORK_SITE_URL", "http://localhost:8000")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "knotwork <knotwork@localhost>")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 
 LOGGING = {
     "version": 1,

@@ -29,6 +29,7 @@ from knotwork.attendance.queries import SessionMaps, YearOfSessions, start_year_
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
+from knotwork.notices.services import notice_missing_from_school
 from knotwork.pupils.access import Access, pupil_access, sees_roll_of, visible_among
 from knotwork.pupils.models import Contact, Enrolment, Pupil
 
@@ -462,4 +463,5 @@ def first_day_contact_record(
     audit_record(
         actor=actor, action=AuditEntry.Action.CREATE, pupil=pupil, obj=record, what="first-day call"
     )
+    notice_missing_from_school(actor=actor, contact=record)
     return record

@@ -23,6 +23,7 @@ from knotwork.behaviour.exclusion_queries import calendars_for, exclusions_for_p
 from knotwork.behaviour.models import Exclusion, Incident
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
+from knotwork.notices.services import notice_exclusion_issued
 from knotwork.pupils.access import Access, may_enrol_at, pupil_access
 from knotwork.pupils.models import Enrolment, Pupil
 from knotwork.pupils.services import enrolment_end
@@ -197,6 +198,7 @@ def _issue(
         obj=exclusion,
         what="permanent exclusion" if permanent else "suspension",
     )
+    notice_exclusion_issued(actor=actor, exclusion=exclusion)
     return exclusion
 
 

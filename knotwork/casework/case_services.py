@@ -41,6 +41,11 @@ from knotwork.casework.models import Concern, Referral
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Organisation, Outcome, Setting
+from knotwork.notices.services import (
+    notice_action_added,
+    notice_action_changed,
+    notice_review_recorded,
+)
 from knotwork.pupils.models import Enrolment, Pupil, PupilLink
 
 ASSESSMENT_FIELDS = (
@@ -333,6 +338,7 @@ def plan_action_add(
     action.full_clean(exclude=["case", "owner"])
     action.save()
     _audit(actor, AuditEntry.Action.CREATE, case, action, "plan action added")
+    notice_action_added(actor=actor, action=action)
     return action
 
 
@@ -378,6 +384,8 @@ def plan_action_update(
     current.save()
     what_changed = ", ".join(n.removesuffix("_id") for n in changed) or "nothing"
     _audit(actor, AuditEntry.Action.UPDATE, case, current, f"plan action: {what_changed}")
+    if changed:
+        notice_action_changed(actor=actor, action=current)
     return current
 
 
@@ -446,6 +454,7 @@ def review_record(
         case.save(update_fields=["intervention_started_on", "version"])
         _choose_measures(case, kinds, held_on, INTERVENTION_WEEKS)
     _audit(actor, AuditEntry.Action.CREATE, case, review, "review recorded")
+    notice_review_recorded(actor=actor, review=review)
     return review
 
 
