@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "knotwork.attendance",
     "knotwork.behaviour",
     "knotwork.casework",
+    "knotwork.privacy",
     "knotwork.notices",
 ]
 
@@ -168,6 +169,9 @@ KNOTWORK_ATTENDANCE_SUPPRESS_BELOW = env_int("KNOTWORK_ATTENDANCE_SUPPRESS_BELOW
 
 # Casework: open cases a key worker leads at most (seed 003: caseloads of 15 to 20).
 KNOTWORK_CASELOAD_LIMIT = env_int("KNOTWORK_CASELOAD_LIMIT", 20, minimum=1)
+
+# Break glass: hours an urgent safeguarding look at one pupil's record stays open.
+KNOTWORK_BREAK_GLASS_HOURS = env_int("KNOTWORK_BREAK_GLASS_HOURS", 24, minimum=1)
 
 # Notices by email: the address links in emails start with, and how mail is sent
 # (the console in the demo; SMTP in production). Emails carry no personal data.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("attendance/", include("knotwork.attendance.urls")),
     path("behaviour/", include("knotwork.behaviour.urls")),
     path("casework/", include("knotwork.casework.urls")),
+    path("privacy/", include("knotwork.privacy.urls")),
     path("notices/", include("knotwork.notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@
 - Agency practitioners: only pupils they are linked to (a case, referral or
   placement) while the link runs; read only.
 - Board members: no individual pupils (they see the partnership's figures).
+- Break glass (``privacy.BreakGlass``): anyone else who opened one pupil's record
+  for urgent safeguarding sees that pupil while the window is open; read only.
 
 A membership with ``can_edit`` lets its holder change the records it lets
 them see; practitioners' links and board members never do.
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role
 from knotwork.directory.models import Setting
+from knotwork.privacy.models import BreakGlass
 from knotwork.pupils.models import Enrolment, Pupil, PupilLink, PupilQuerySet
 
 if TYPE_CHECKING:
@@ -100,10 +103,20 @@ def _scope(user: User | AnonymousUser, on: datetime.date, *, for_edit: bool) -> 
     if scope.linked_to is not None:
         linked = PupilLink.objects.current(on).filter(pupil=OuterRef("pk"), user=scope.linked_to)
         scopes.append(Q(Exists(linked)))
+    if not for_edit:  # break glass opens a record to read, never to change
+        broken = _open_break_glass(user).filter(pupil=OuterRef("pk"))
+        scopes.append(Q(Exists(broken)))
     combined = scopes[0]
     for more in scopes[1:]:
         combined |= more
     return combined
+
+
+def _open_break_glass(user: User | AnonymousUser) -> QuerySet[BreakGlass]:
+    """The user's break-glass windows open now (``privacy.BreakGlass``)."""
+    if user.pk is None:
+        return BreakGlass.objects.none()
+    return BreakGlass.objects.open_at(timezone.now()).filter(user_id=user.pk)
 
 
 def visible_pupils(
@@ -157,6 +170,12 @@ def visible_among(
             seen.update(
                 PupilLink.objects.current(on)
                 .filter(pupil_id__in=chunk, user=scope.linked_to)
+                .values_list("pupil_id", flat=True)
+            )
+        if not for_edit:
+            seen.update(
+                _open_break_glass(user)
+                .filter(pupil_id__in=chunk)
                 .values_list("pupil_id", flat=True)
             )
     return seen
