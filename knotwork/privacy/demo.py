@@ -46,6 +46,17 @@ def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
 
 
 def _name_the_lead(partnership: Partnership) -> User:
+    """The lead: the demo user ``dpo`` if the demo's user list already made them, else a
+    new user with a read-only place in the LA's service; named lead since September 2025."""
+    lead = User.objects.filter(username=LEAD_USERNAME).first()
+    if lead is None:
+        lead = User.objects.create(
+            username=LEAD_USERNAME,
+            password=make_password(PASSWORD),
+            first_name="Priya",
+            last_name="Shah",
+            email=f"{LEAD_USERNAME}@eastmarsh.example",
+        )
     la_service = (
         Organisation.objects.filter(
             kind=Organisation.Kind.LA_SERVICE, partnership_memberships__partnership=partnership
@@ -53,14 +64,7 @@ def _name_the_lead(partnership: Partnership) -> User:
         .order_by("pk")
         .first()
     )
-    lead = User.objects.create(
-        username=LEAD_USERNAME,
-        password=make_password(PASSWORD),
-        first_name="Priya",
-        last_name="Shah",
-        email=f"{LEAD_USERNAME}@eastmarsh.example",
-    )
-    if la_service is not None:
+    if la_service is not None and not lead.memberships.exists():
         Membership.objects.create(
             user=lead,
             organisation=la_service,

@@ -55,3 +55,12 @@ def test_the_lead_sees_the_use_on_the_report(client, demo):
         response = client.get(reverse("privacy:report"))
     assert response.status_code == 200
     assert "1 to review" in response.content.decode()
+
+
+def test_a_lead_the_demo_user_list_already_made_is_named_not_made_again():
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
+        demo_build(pupils=30, seed=2, today=TODAY)
+        made = User.objects.create(username=LEAD_USERNAME, email="dpo@eastmarsh.example")
+        privacy_demo(today=TODAY)
+    assert DataProtectionLead.objects.get().user == made
+    assert User.objects.filter(username=LEAD_USERNAME).count() == 1

@@ -167,3 +167,9 @@ def test_someone_who_is_not_a_lead_cannot_read_the_log(client, cast, trail):
 def test_signed_out_goes_to_sign_in(client, cast):
     response = client.get(reverse("privacy:view-log", args=[cast.pupil_a.uuid]))
     assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
+
+
+def test_a_lead_whose_designation_ended_gets_404(client, cast, lead, trail):
+    lead.data_protection_leads.update(ends_on=datetime.date(2026, 11, 23))
+    url = reverse("privacy:view-log", args=[cast.pupil_a.uuid])
+    assert signed_in(client, "dpo").get(url).status_code == 404
