@@ -161,3 +161,24 @@ def break_glass_candidate(user: User, upn: str) -> Pupil | None:
     if pupil is None or break_glass_partnership(user, pupil) is None:
         return None
     return pupil
+
+
+# --- for other pages of a pupil's record ----------------------------------------------------
+
+
+def open_break_glass_on(user: User, pupil: Pupil) -> BreakGlass | None:
+    """The user's open break-glass use for this pupil, if any: a page of the pupil's
+    record shows ``privacy/_break_glass_banner.html`` with it (``use``)."""
+    return (
+        BreakGlass.objects.open_at(timezone.now())
+        .filter(user=user, pupil=pupil)
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+def leads_for_pupil(user: User, pupil: Pupil, on: datetime.date) -> bool:
+    """Whether the user is the data protection lead of a partnership holding the pupil,
+    so a page of the pupil's record may link to their view log and export."""
+    ids = led_partnership_ids(user, on)
+    return bool(ids) and partnership_pupils(ids).filter(pk=pupil.pk).exists()
