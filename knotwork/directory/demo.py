@@ -5,7 +5,10 @@ six secondary schools, a pupil referral unit, the LA's behaviour and attendance
 service, fifteen agencies, a user for every role, and N pupils in years 7-11
 in 2026/27 with their enrolments and contacts, their attendance registers
 for 2025/26 and 2026/27 to date (``knotwork.attendance.demo``), and their
-incidents, suspensions and permanent exclusions (``knotwork.behaviour.demo``).
+incidents, suspensions and permanent exclusions (``knotwork.behaviour.demo``),
+and their casework (``knotwork.casework.demo_*``): the trigger points' concerns and
+staff concerns, referrals to the agencies' services with their waits, and cases led by
+key workers with varied caseloads.
 The same seed always gives the same partnership (names, UPNs, dates, marks and
 behaviour records for the same day); only UUIDs and timestamps differ.
 
@@ -35,12 +38,18 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from faker import Faker
 
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.attendance.demo import attendance_build
 from knotwork.behaviour.demo import behaviour_build
+from knotwork.casework.case_models import Case
+from knotwork.casework.demo_cases import CasesDemo, cases_demo
+from knotwork.casework.demo_concerns import ConcernsDemo, concerns_demo
+from knotwork.casework.demo_referrals import ReferralsDemo, referrals_demo
+from knotwork.casework.models import Concern, Referral
 from knotwork.directory.models import (
     Agency,
     LocalAuthority,
@@ -197,7 +206,6 @@ _USERS = [
     ("board", "la", Role.BOARD_MEMBER, False, "Chair of the partnership board"),
 ]
 DEMO_USERNAMES = tuple(row[0] for row in _USERS)
-LINKED_PUPILS = 6  # pupils at the first school the CAMHS practitioner works with
 
 # --- Pupils -------------------------------------------------------------------------------
 
@@ -350,6 +358,9 @@ class DemoSummary:
     incidents: int = 0
     suspensions: int = 0
     permanent_exclusions: int = 0
+    concerns: ConcernsDemo | None = None
+    referrals: ReferralsDemo | None = None
+    cases: CasesDemo | None = None
 
 
 class DemoAlreadyBuilt(Exception):
@@ -816,32 +827,36 @@ def _write_pupils(
     return len(enrolments), len(contacts)
 
 
-def _link_practitioner(orgs: _Organisations) -> None:
-    """The CAMHS practitioner works with a few pupils at the first school."""
-    pupils = Pupil.objects.filter(
-        enrolments__setting=orgs.settings[0], enrolments__end_date__isnull=True
-    ).order_by("pk")[:LINKED_PUPILS]
-    reasons = itertools.cycle(
-        [("case", "consent"), ("referral", "consent"), ("case", "public_task")]
-    )
-    PupilLink.objects.bulk_create(
-        PupilLink(
-            pupil=pupil,
-            user=orgs.users["camhs"],
-            reason=reason,
-            lawful_basis=basis,
-            starts_on=Date(2026, 9, 14) + datetime.timedelta(weeks=i),
-        )
-        for i, (pupil, (reason, basis)) in enumerate(zip(pupils, reasons, strict=False))
-    )
-
-
-def _refresh_planner_statistics() -> None:
+def _refresh_planner_statistics(*models: type[Model]) -> None:
     """After a bulk load the query planner knows nothing of the new rows until autovacuum
     (PostgreSQL) or an ANALYZE (SQLite) runs, and picks slow plans meanwhile."""
     with connection.cursor() as cursor:
-        for model in (Pupil, Enrolment, Contact, PupilLink):
+        for model in models or (Pupil, Enrolment, Contact, PupilLink):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _build_casework(
+    orgs: _Organisations, *, today: Date, seed: int, pupils: int
+) -> tuple[ConcernsDemo, ReferralsDemo, CasesDemo]:
+    """Concerns, then referrals (some from the concerns), then cases (some from the
+    referrals and concerns); the coordinator acts for settings with no staff of their own,
+    and the CAMHS practitioner leads cases of their own."""
+    partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+    coordinator = orgs.users["coordinator"]
+    concerns = concerns_demo(partnership=partnership, today=today, actor=coordinator, seed=seed)
+    referrals = referrals_demo(
+        partnership=partnership, today=today, actor=coordinator, pupils=pupils, seed=seed
+    )
+    cases = cases_demo(
+        partnership=partnership,
+        today=today,
+        actor=coordinator,
+        pupils=pupils,
+        key_worker=orgs.users["camhs"],
+        seed=seed,
+    )
+    _refresh_planner_statistics(Concern, Referral, Case, PupilLink)
+    return concerns, referrals, cases
 
 
 def demo_sign_ins() -> list[SignIn]:
@@ -881,12 +896,16 @@ def demo_build(
     today: Date | None = None,
     attendance_progress: Progress | None = None,
     behaviour_progress: Progress | None = None,
+    casework: bool = True,
 ) -> DemoSummary:
     """Build the demo partnership with ``pupils`` pupils, in one transaction.
 
     Attendance is marked up to ``today`` (the local date unless given), and behaviour
     recorded up to the day before; ``attendance_progress`` hears how many registers are
-    written, of how many, and ``behaviour_progress`` how many behaviour records.
+    written, of how many, and ``behaviour_progress`` how many behaviour records. Then,
+    unless ``casework`` is False, the casework: the trigger points' concerns and staff
+    concerns (``concerns_demo``), referrals to the agencies' services
+    (``referrals_demo``) and cases with their key workers (``cases_demo``).
     """
     if pupils < 0:
         raise ValueError("The number of pupils cannot be negative.")
@@ -901,7 +920,6 @@ def demo_build(
         contacts += written[1]
         if progress is not None:
             progress(done, pupils)
-    _link_practitioner(orgs)
     _refresh_planner_statistics()
     today = today or timezone.localdate()
     registers = attendance_build(
@@ -914,6 +932,9 @@ def demo_build(
         recorded_by=orgs.users["coordinator"],
         progress=behaviour_progress,
     )
+    concerns = referrals = cases = None
+    if casework:
+        concerns, referrals, cases = _build_casework(orgs, today=today, seed=seed, pupils=done)
     return DemoSummary(
         partnership=PARTNERSHIP_NAME,
         settings=len(orgs.settings),
@@ -926,4 +947,7 @@ def demo_build(
         incidents=behaviour.incidents,
         suspensions=behaviour.suspensions,
         permanent_exclusions=behaviour.permanent_exclusions,
+        concerns=concerns,
+        referrals=referrals,
+        cases=cases,
     )

@@ -34,7 +34,7 @@ PRESENT, EXCLUDED = {"/", "\\", "L"}, {"E", "B", "K"}
 
 @pytest.fixture
 def demo() -> None:
-    demo_build(pupils=PUPILS, seed=1, today=TODAY)
+    demo_build(pupils=PUPILS, seed=1, today=TODAY, casework=False)
 
 
 def code_of(marks: bytes, session: int) -> str:

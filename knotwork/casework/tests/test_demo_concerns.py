@@ -22,12 +22,22 @@ TODAY = datetime.date(2026, 11, 24)  # a Tuesday in the autumn term
 @pytest.fixture
 def demo():
     with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
-        demo_build(pupils=400, seed=1, today=TODAY)
+        summary = demo_build(pupils=400, seed=1, today=TODAY)
         partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+        assert summary.concerns is not None
+        yield partnership, summary.concerns
+
+
+def test_without_casework_the_demo_has_no_concerns_and_they_can_be_added_later():
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
+        summary = demo_build(pupils=100, seed=1, today=TODAY, casework=False)
+        assert summary.concerns is None and not Concern.objects.exists()
         outcome = concerns_demo(
-            partnership=partnership, today=TODAY, actor=User.objects.get(username="coordinator")
+            partnership=Partnership.objects.get(name=PARTNERSHIP_NAME),
+            today=TODAY,
+            actor=User.objects.get(username="coordinator"),
         )
-        yield partnership, outcome
+    assert outcome.staff == Concern.objects.filter(source="staff").count() > 0
 
 
 def test_the_default_rules_fire_on_the_demo(demo):

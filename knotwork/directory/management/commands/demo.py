@@ -57,6 +57,14 @@ class Command(BaseCommand):
             f"Behaviour: {summary.incidents:,} incidents, {summary.suspensions:,} suspensions, "
             f"{summary.permanent_exclusions:,} permanent exclusions."
         )
+        if summary.concerns and summary.referrals and summary.cases:
+            c, r, k = summary.concerns, summary.referrals, summary.cases
+            self.stdout.write(
+                f"Casework: {c.raised + c.staff:,} concerns, {r.referrals:,} referrals to "
+                f"{r.services} services ({r.overdue:,} overdue for an answer), "
+                f"{k.open:,} open cases and {k.closed:,} closed, led by {k.key_workers:,} "
+                f"key worker{'' if k.key_workers == 1 else 's'}."
+            )
         self._print_sign_ins(summary.sign_ins)
 
     def _progress(self, done: int, total: int, what: str = "Pupils") -> None:
