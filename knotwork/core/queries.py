@@ -14,6 +14,7 @@ from knotwork.casework.grid_queries import GRID_ROLES
 from knotwork.casework.referral_access import PANEL_ROLES, RECEIVING_KINDS
 from knotwork.casework.waiting_queries import WAITING_ROLES
 from knotwork.directory.models import Partnership, Setting
+from knotwork.privacy.queries import led_partnership_ids
 from knotwork.pupils.access import PARTNERSHIP_ROLES, SETTING_ROLES
 from knotwork.pupils.models import Pupil
 
@@ -47,6 +48,22 @@ def casework_links(membership: Membership) -> list[HomeLink]:
         links.append(HomeLink("Multi-agency tracking grid", reverse("casework:grid")))
     if role in WAITING_ROLES:
         links.append(HomeLink("Referral waiting times", reverse("casework:referral-waiting")))
+    return links
+
+
+def privacy_links(user: User, memberships: list[Membership], on: datetime.date) -> list[HomeLink]:
+    """Data protection: the lead's report, view log and export; breaking glass for
+    everyone who works with pupils (never board members)."""
+    links = []
+    if led_partnership_ids(user, on):
+        links.append(HomeLink("Break-glass uses to review", reverse("privacy:report")))
+        links.append(
+            HomeLink("A pupil's view log and subject access export", reverse("privacy:pupil-find"))
+        )
+    if any(m.role != Role.BOARD_MEMBER for m in memberships):
+        links.append(
+            HomeLink("Break glass: open a record in an emergency", reverse("privacy:break-glass"))
+        )
     return links
 
 

@@ -10,14 +10,20 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.core.forms import AuditLookupForm
 from knotwork.core.http import AuthedRequest
-from knotwork.core.queries import home_sections
+from knotwork.core.queries import home_sections, privacy_links
 from knotwork.pupils.models import Pupil
 
 
 def home(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     sections = home_sections(request.user, today)
-    return render(request, "core/home.html", {"sections": sections, "today": today})
+    memberships = [section.membership for section in sections]
+    context = {
+        "sections": sections,
+        "today": today,
+        "privacy_links": privacy_links(request.user, memberships, today),
+    }
+    return render(request, "core/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from knotwork.accounts.models import Role
 from knotwork.core.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +69,28 @@ def test_board_members_get_the_dashboard_but_no_today_list(client, cast):
     content = home(client, "board_member").content.decode()
     assert reverse("attendance:dashboard") in content
     assert "/today/" not in content
+
+
+def test_the_data_protection_lead_is_offered_the_report_and_the_view_log(client, cast):
+    from knotwork.privacy.tests.helpers import make_lead
+
+    make_lead(cast.partnership, role=Role.LA_OFFICER, organisation=cast.la_service)
+    labels = [link.label for link in home(client, "dpo").context["privacy_links"]]
+    assert labels == [
+        "Break-glass uses to review",
+        "A pupil's view log and subject access export",
+        "Break glass: open a record in an emergency",
+    ]
+
+
+@pytest.mark.parametrize("username", ["officer", "caseworker", "coordinator"])
+def test_those_who_work_with_pupils_may_break_glass_but_see_no_report(client, cast, username):
+    content = home(client, username).content.decode()
+    assert reverse("privacy:break-glass") in content
+    assert reverse("privacy:report") not in content
+
+
+def test_board_members_are_not_offered_break_glass(client, cast):
+    response = home(client, "board_member")
+    assert response.context["privacy_links"] == []
+    assert reverse("privacy:break-glass") not in response.content.decode()
