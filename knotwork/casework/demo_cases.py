@@ -168,7 +168,8 @@ def _key_workers(
 def _organisation_of(users: Sequence[User]) -> dict[int, tuple[int, str, bool]]:
     """Each user's first organisation, job title and whether they are a practitioner."""
     found: dict[int, tuple[int, str, bool]] = {}
-    for m in Membership.objects.filter(user__in=users).order_by("pk"):
+    ids = sorted({u.pk for u in users})
+    for m in Membership.objects.filter(user_id__in=ids).order_by("pk"):
         found.setdefault(
             m.user_id, (m.organisation_id, m.job_title, m.role == Role.AGENCY_PRACTITIONER)
         )
@@ -303,13 +304,17 @@ def _write(
 
 
 def _linked_referrals(pupil_ids: Sequence[int]) -> dict[int, list[Referral]]:
+    """The referrals a practitioner holds for each of these pupils, oldest first. All the
+    demo's are read and sorted here: a large demo's pupils are too many to name in SQL."""
+    wanted = set(pupil_ids)
     found: dict[int, list[Referral]] = {}
     for r in (
-        Referral.objects.filter(pupil_id__in=pupil_ids, status__in=sorted(referral_rules.LINKED))
+        Referral.objects.filter(status__in=sorted(referral_rules.LINKED))
         .select_related("assigned_to", "service")
         .order_by("sent_at", "pk")
     ):
-        found.setdefault(r.pupil_id, []).append(r)
+        if r.pupil_id in wanted:
+            found.setdefault(r.pupil_id, []).append(r)
     return found
 
 
