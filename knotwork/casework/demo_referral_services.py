@@ -44,7 +44,7 @@ SERVICES = [
                 "Attendance has fallen below 85% this half term with no medical reason; "
                 "parents agreed to the referral at the attendance meeting.",
                 "Already open to the education welfare service for attendance.",
-                "Attendance support worker", Basis.PUBLIC_TASK),
+                "Behaviour and attendance key worker", Basis.PUBLIC_TASK),
     ServicePlan(Agency.Type.EWS, "", "Attendance casework", 10, (2, 9), (3, 12), False, 14,
                 "Persistently absent since September; the school's support plan has run for "
                 "six weeks without improvement.",
