@@ -38,6 +38,7 @@ from knotwork.attendance.letters import (
     letter_sms,
 )
 from knotwork.attendance.models import LadderStep
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -67,7 +68,7 @@ def _refused(
 
 @require_http_methods(["GET"])
 def ladder(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.ATTENDANCE)
     audit_record(
         actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="attendance ladder"
     )
@@ -77,7 +78,7 @@ def ladder(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def ladder_export(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.ATTENDANCE)
     audit_record(
         actor=request.user, action=AuditEntry.Action.EXPORT, pupil=pupil, what="ladder steps csv"
     )

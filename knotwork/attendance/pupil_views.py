@@ -14,6 +14,7 @@ from knotwork.attendance.charts import WeeklySeries, weekly_trend
 from knotwork.attendance.ladder import ladder_panel
 from knotwork.attendance.pupil_queries import WEEKDAYS, pupil_attendance_year
 from knotwork.attendance.queries import start_year_of
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -35,7 +36,7 @@ def year_asked(value: str | None, today: datetime.date) -> int:
 
 @require_http_methods(["GET"])
 def pupil_attendance(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.ATTENDANCE)
     today = timezone.localdate()
     start_year = year_asked(request.GET.get("year"), today)
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="attendance")

@@ -48,6 +48,7 @@ from knotwork.behaviour.exclusion_services import (
     suspension_issue,
 )
 from knotwork.behaviour.models import Exclusion
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -78,7 +79,7 @@ def _show_errors(form: forms.Form, exc: ValidationError) -> None:
 
 @require_http_methods(["GET"])
 def pupil_exclusions(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.BEHAVIOUR)
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="exclusions")
     page = pupil_exclusions_page(pupil, request.user, timezone.localdate())
     return render(request, "behaviour/exclusions.html", {"page": page, "pupil": pupil})
@@ -86,7 +87,7 @@ def pupil_exclusions(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpRespo
 
 @require_http_methods(["GET"])
 def pupil_exclusions_export(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.BEHAVIOUR)
     audit_record(
         actor=request.user, action=AuditEntry.Action.EXPORT, pupil=pupil, what="exclusions csv"
     )

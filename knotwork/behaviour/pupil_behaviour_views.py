@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from knotwork.behaviour.exclusion_queries import exclusions_panel
 from knotwork.behaviour.incident_charts import months_chart
 from knotwork.behaviour.incident_queries import pupil_behaviour, withdrawal_settings
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -21,7 +22,7 @@ from knotwork.pupils.access import get_pupil_for_user
 
 @require_http_methods(["GET"])
 def pupil_behaviour_page(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.BEHAVIOUR)
     today = timezone.localdate()
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="behaviour")
     page = pupil_behaviour(pupil, today)

@@ -51,8 +51,9 @@ from knotwork.casework.case_rules import (
     scale_at,
     suggestions,
 )
+from knotwork.casework.consent_models import Section
 from knotwork.directory.models import Organisation, PartnershipMember, Setting
-from knotwork.pupils.access import visible_among
+from knotwork.pupils.access import pupil_sections, visible_among
 from knotwork.pupils.models import Enrolment, Pupil
 from knotwork.termdates.models import Term
 
@@ -87,7 +88,7 @@ def _staff(user: User | AnonymousUser) -> bool:
 
 
 def may_see_case(user: User | AnonymousUser, case: Case, on: datetime.date) -> bool:
-    if not user.is_authenticated or not visible_among(user, [case.pupil_id], on):
+    if not user.is_authenticated or Section.CASEWORK not in pupil_sections(user, case.pupil, on):
         return False
     return _staff(user) or on_team(user, case, on)
 

@@ -46,6 +46,8 @@ from knotwork.casework.case_queries import (
     may_manage_case,
     may_work_on_case,
 )
+from knotwork.casework.consent_models import Section
+from knotwork.casework.consent_queries import may_see_sharing
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -110,7 +112,7 @@ def _run(form: forms.Form, call: Callable[[], Any]) -> Any:
 
 @require_http_methods(["GET"])
 def pupil_cases_page(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.CASEWORK)
     today = timezone.localdate()
     cases = cases_of_pupil(request.user, pupil, today)
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="cases")
@@ -179,6 +181,7 @@ def case_detail_page(request: AuthedRequest, case_uuid: uuid.UUID) -> HttpRespon
         "chart": case_chart(page.reviews, page.half_terms),
         "can_manage": may_manage_case(request.user, case, today),
         "can_work": may_work_on_case(request.user, case, today),
+        "sees_sharing": may_see_sharing(request.user, case.pupil, today),
         "version_form": VersionForm(initial={"version": case.version}),
     }
     return render(request, "casework/case.html", context)

@@ -38,6 +38,7 @@ from knotwork.casework.concern_services import (
     concern_raise,
     concern_worklist_export_audit,
 )
+from knotwork.casework.consent_models import Section
 from knotwork.casework.models import Concern
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
@@ -108,7 +109,7 @@ def worklist_export(request: AuthedRequest, setting_uuid: uuid.UUID) -> HttpResp
 
 @require_http_methods(["GET"])
 def pupil_concerns(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid)
+    pupil = get_pupil_for_user(request.user, pupil_uuid, section=Section.CASEWORK)
     today = timezone.localdate()
     concerns = list(concerns_for_pupil(pupil))
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="concerns")

@@ -300,3 +300,4 @@ class ReferralEvent(models.Model):
 
 
 from knotwork.casework.case_models import *  # noqa: E402, F403
+from knotwork.casework.consent_models import *  # noqa: E402, F403

@@ -10,5 +10,6 @@ urlpatterns = [
     path("referrals/", include("knotwork.casework.referral_urls")),
     path("referrals/", include("knotwork.casework.waiting_urls")),
     path("cases/", include("knotwork.casework.case_urls")),
+    path("sharing/", include("knotwork.casework.consent_urls")),
     path("grid/", include("knotwork.casework.grid_urls")),
 ]

@@ -1,7 +1,8 @@
 """The test cast and small builders, used by every app's tests.
 
 The cast: an attendance officer who edits at School A, a read-only head of
-year at School A, a caseworker (CAMHS) linked to one pupil, a member of
+year at School A, a caseworker (CAMHS) linked to one pupil with their parent's
+consent, a member of
 School B who must see nothing of School A, a partnership coordinator, a
 board member, and an administrator. Both schools are in one partnership.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knotwork.accounts.models import Membership, Role, User
+from knotwork.casework.consent_models import ConsentRecord
 from knotwork.directory.models import (
     Agency,
     LocalAuthority,
@@ -196,7 +198,7 @@ def build_cast() -> Cast:
         lawful_basis=PupilLink.LawfulBasis.CONSENT,
         starts_on=datetime.date(2025, 1, 6),
     )
-    return Cast(
+    cast = Cast(
         partnership=partnership,
         school_a=school_a,
         school_b=school_b,
@@ -235,3 +237,16 @@ def build_cast() -> Cast:
         linked_pupil=linked_pupil,
         pupil_b=pupil_b,
     )
+    # The caseworker's link rests on consent: Liam's parent agreed to share with CAMHS.
+    ConsentRecord.objects.create(
+        pupil=linked_pupil,
+        organisation=camhs,
+        given_by=ConsentRecord.GivenBy.PARENT,
+        given_by_name="Lee Lewis",
+        given_on=datetime.date(2025, 1, 6),
+        shares_attendance=True,
+        shares_behaviour=True,
+        shares_casework=True,
+        recorded_by=cast.officer,
+    )
+    return cast

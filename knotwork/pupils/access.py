@@ -5,7 +5,8 @@
 - Partnership coordinators and local authority officers: pupils on roll
   today at any setting in a partnership their organisation belongs to.
 - Agency practitioners: only pupils they are linked to (a case, referral or
-  placement) while the link runs; read only.
+  placement) while the link runs and its sharing basis holds; read only, and only
+  the sections of the record that basis covers (``pupil_sections``).
 - Board members: no individual pupils (they see the partnership's figures).
 - Break glass (``privacy.BreakGlass``): anyone else who opened one pupil's record
   for urgent safeguarding sees that pupil while the window is open; read only.
@@ -29,6 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role
+from knotwork.casework.consent_models import ConsentRecord, Section, SharingDecision
 from knotwork.directory.models import Setting
 from knotwork.privacy.models import BreakGlass
 from knotwork.pupils.models import Enrolment, Pupil, PupilLink, PupilQuerySet
@@ -101,7 +103,7 @@ def _scope(user: User | AnonymousUser, on: datetime.date, *, for_edit: bool) -> 
         )
         scopes.append(Q(Exists(on_roll)))
     if scope.linked_to is not None:
-        linked = PupilLink.objects.current(on).filter(pupil=OuterRef("pk"), user=scope.linked_to)
+        linked = granting_links(scope.linked_to, on).filter(pupil=OuterRef("pk"))
         scopes.append(Q(Exists(linked)))
     if not for_edit:  # break glass opens a record to read, never to change
         broken = _open_break_glass(user).filter(pupil=OuterRef("pk"))
@@ -168,8 +170,8 @@ def visible_among(
             )
         if scope.linked_to is not None:
             seen.update(
-                PupilLink.objects.current(on)
-                .filter(pupil_id__in=chunk, user=scope.linked_to)
+                granting_links(scope.linked_to, on)
+                .filter(pupil_id__in=chunk)
                 .values_list("pupil_id", flat=True)
             )
         if not for_edit:
@@ -192,7 +194,7 @@ def visible_settings(
     memberships = list(Membership.objects.filter(user=user))
     setting_ids = _setting_ids_in_scope(memberships)
     if any(m.role == Role.AGENCY_PRACTITIONER for m in memberships):
-        linked = PupilLink.objects.current(on).filter(user=user).values("pupil_id")
+        linked = granting_links(user, on).values("pupil_id")
         setting_ids.update(
             Enrolment.objects.current(on)
             .filter(pupil_id__in=linked)
@@ -212,14 +214,21 @@ def pupil_access(
 
 
 def get_pupil_for_user(
-    user: User | AnonymousUser, pupil_uuid: uuid_module.UUID | str, *, write: bool = False
+    user: User | AnonymousUser,
+    pupil_uuid: uuid_module.UUID | str,
+    *,
+    write: bool = False,
+    section: str | None = None,
 ) -> Pupil:
-    """The pupil if the user may see it: 404 when not (existence never leaks),
-    403 when they may see but not change it and asked to write."""
+    """The pupil if the user may see it (and, given a ``Section``, that part of their
+    record): 404 when not (existence never leaks), 403 when they may see but not change
+    it and asked to write."""
     try:
         pupil = visible_pupils(user).get(uuid=pupil_uuid)
     except Pupil.DoesNotExist:
         raise Http404("No such pupil") from None
+    if section is not None and section not in pupil_sections(user, pupil):
+        raise Http404("No such pupil")
     if write and pupil_access(user, pupil) < Access.EDIT:
         raise PermissionDenied("You may see this pupil's record but not change it.")
     return pupil
@@ -243,3 +252,72 @@ def may_enrol_at(user: User | AnonymousUser, setting: Setting) -> bool:
         ):
             return True
     return False
+
+
+# --- Links and the sections their sharing basis covers ------------------------------------------
+
+ALL_SECTIONS: frozenset[str] = frozenset(Section.values)
+
+
+def _practised_at(user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user, role=Role.AGENCY_PRACTITIONER)
+
+
+def granting_links(user: User, on: datetime.date) -> QuerySet[PupilLink]:
+    """The user's links that open a pupil's record on a day: live, and with their sharing
+    basis holding. A link resting on consent holds while a live consent, or a live
+    decision to share without consent, covers the pupil for an organisation the user
+    practises in; withdrawn or expired, it opens nothing. A link resting on public task,
+    legal obligation or vital interests holds while it runs: that basis was decided, by
+    someone named, when the referral was sent or the case opened, and no one's
+    agreement can lapse."""
+    organisations = _practised_at(user).values("organisation_id")
+    consent = ConsentRecord.objects.live(on).filter(
+        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations
+    )
+    decision = SharingDecision.objects.live(on).filter(
+        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations
+    )
+    return (
+        PupilLink.objects.current(on)
+        .filter(user=user)
+        .filter(
+            ~Q(lawful_basis=PupilLink.LawfulBasis.CONSENT)
+            | Q(Exists(consent))
+            | Q(Exists(decision))
+        )
+    )
+
+
+def pupil_sections(
+    user: User | AnonymousUser, pupil: Pupil, on: datetime.date | None = None
+) -> frozenset[str]:
+    """Which sections of the pupil's record (``Section`` values) the user may see on a
+    day: none unless they see the pupil; all for staff whose setting or partnership has
+    them on roll; for a practitioner, the sections of the consents and decisions to share
+    for their organisations when their link rests on consent, and all when it rests on
+    another basis. A pupil seen by none of these routes is seen whole (break glass)."""
+    on = on or timezone.localdate()
+    scope = _scope_of(user, for_edit=False)
+    if scope is None:
+        return frozenset()
+    on_roll = Enrolment.objects.current(on).filter(pupil=pupil, setting_id__in=scope.setting_ids)
+    if scope.setting_ids and on_roll.exists():
+        return ALL_SECTIONS
+    practitioner = scope.linked_to
+    bases = set(
+        granting_links(practitioner, on).filter(pupil=pupil).values_list("lawful_basis", flat=True)
+        if practitioner is not None
+        else ()
+    )
+    if practitioner is None or not bases:
+        # Seen, if at all, by a route other than the roll or a link.
+        return ALL_SECTIONS if visible_among(user, [pupil.pk], on) else frozenset()
+    if bases != {PupilLink.LawfulBasis.CONSENT}:
+        return ALL_SECTIONS
+    organisations = _practised_at(practitioner).values("organisation_id")
+    covering = [
+        *ConsentRecord.objects.live(on).filter(pupil=pupil, organisation_id__in=organisations),
+        *SharingDecision.objects.live(on).filter(pupil=pupil, organisation_id__in=organisations),
+    ]
+    return frozenset().union(*(record.sections for record in covering))

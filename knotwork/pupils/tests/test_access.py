@@ -219,3 +219,87 @@ def test_the_roll_is_seen_by_its_staff_and_the_partnership_only(cast):
     for who in ("caseworker", "board_member", "admin"):
         assert not sees_roll_of(getattr(cast, who), cast.school_a)
     assert not sees_roll_of(AnonymousUser(), cast.school_a)
+
+
+CONSENT_STATES = (
+    "live",
+    "withdrawn",
+    "expired",
+    "not_yet_given",
+    "other_organisation",
+    "decision_instead",
+    "public_task_without_consent",
+)
+
+
+def _put_consent_in(cast, state):
+    from knotwork.casework.consent_models import ConsentRecord, SharingDecision
+    from knotwork.core.testing import make_agency
+
+    consent = ConsentRecord.objects.filter(pupil=cast.linked_pupil)
+    if state == "withdrawn":
+        consent.update(withdrawn_on=D(2026, 3, 1), withdrawal_recorded_by=cast.officer)
+    elif state == "expired":
+        consent.update(expires_on=D(2026, 3, 31))
+    elif state == "not_yet_given":
+        consent.update(given_on=D(2026, 4, 1))
+    elif state == "other_organisation":
+        consent.update(organisation=make_agency(name="Youth Offending Team"))
+    elif state == "decision_instead":
+        consent.delete()
+        SharingDecision.objects.create(
+            pupil=cast.linked_pupil,
+            organisation=cast.camhs,
+            lawful_basis="public_task",
+            special_condition="sch1_18",
+            decided_by=cast.officer,
+            decided_by_role="Designated safeguarding lead",
+            reason="Safeguarding",
+            starts_on=D(2025, 9, 1),
+            ends_on=D(2026, 3, 31),
+            shares_behaviour=True,
+            recorded_by=cast.officer,
+        )
+    elif state == "public_task_without_consent":
+        consent.delete()
+        PupilLink.objects.filter(user=cast.caseworker).update(lawful_basis="public_task")
+
+
+@pytest.mark.parametrize("who", CAST)
+@pytest.mark.parametrize("state", CONSENT_STATES)
+def test_visible_among_agrees_with_visible_pupils_in_every_consent_state(cast, who, state):
+    """The caseworker's consent link, live, withdrawn, expired, not yet given, for another
+    organisation, replaced by a decision to share, or a link on another basis: both shapes
+    of the rule agree, and a pupil is seen exactly when some section of them is."""
+    from knotwork.pupils.access import pupil_sections
+
+    _put_consent_in(cast, state)
+    user = getattr(cast, who)
+    everyone = [cast.pupil_a.pk, cast.linked_pupil.pk, cast.pupil_b.pk]
+    pupils = {p.pk: p for p in (cast.pupil_a, cast.linked_pupil, cast.pupil_b)}
+    for on in (D(2025, 9, 3), D(2026, 3, 31), D(2026, 4, 1), D(2026, 11, 23)):
+        expected = set(visible_pupils(user, on).values_list("pk", flat=True))
+        assert visible_among(user, everyone, on) == expected
+        assert {pk for pk in everyone if pupil_sections(user, pupils[pk], on)} == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "sees_on"),
+    [
+        ("live", {D(2025, 9, 3), D(2026, 3, 31), D(2026, 4, 1), D(2026, 11, 23)}),
+        ("withdrawn", {D(2025, 9, 3)}),
+        ("expired", {D(2025, 9, 3), D(2026, 3, 31)}),
+        ("not_yet_given", {D(2026, 4, 1), D(2026, 11, 23)}),
+        ("other_organisation", set()),
+        ("decision_instead", {D(2025, 9, 3), D(2026, 3, 31)}),
+        (
+            "public_task_without_consent",
+            {D(2025, 9, 3), D(2026, 3, 31), D(2026, 4, 1), D(2026, 11, 23)},
+        ),
+    ],
+)
+def test_the_caseworker_sees_the_linked_pupil_only_while_the_basis_holds(cast, state, sees_on):
+    _put_consent_in(cast, state)
+    days = (D(2025, 9, 3), D(2026, 3, 31), D(2026, 4, 1), D(2026, 11, 23))
+    seen = {on for on in days if visible_pupils(cast.caseworker, on).exists()}
+    assert seen == sees_on
