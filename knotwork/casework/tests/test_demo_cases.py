@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 from django.db.models import Q
+from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role
 from knotwork.casework.case_models import Case, CaseMeasure, PlanAction
@@ -73,6 +74,18 @@ def test_each_case_has_its_assessment_team_outcomes_plan_and_reviews(demo):  # n
         assert all(1 <= r.scale_now <= 10 and r.child_view for r in reviews)
         moved += len({r.scale_now for r in reviews}) > 1
     assert moved > 0 and overdue == demo.cases.overdue_actions > 0
+
+
+def test_records_are_timed_on_the_days_they_happened(demo):  # noqa: F811
+    for case in cases():
+        assert timezone.localdate(case.created_at) == case.opened_on
+        for event in case.events.all():
+            assert timezone.localdate(event.at) == event.on
+        for review in case.reviews.all():
+            assert timezone.localdate(review.recorded_at) == review.held_on
+        for action in case.actions.all():
+            assert timezone.localdate(action.created_at) == case.opened_on
+            assert action.updated_at <= timezone.now()
 
 
 def test_caseloads_are_varied_with_one_over_the_limit(demo):  # noqa: F811
