@@ -37,6 +37,7 @@ from knotwork.casework.case_queries import (
     measure_value,
 )
 from knotwork.casework.case_rules import INTERVENTION_WEEKS, measure_windows
+from knotwork.casework.concern_services import concern_mark_case_opened
 from knotwork.casework.models import Concern, Referral
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
@@ -242,6 +243,8 @@ def case_open(
     CaseEvent.objects.create(
         case=case, kind=CaseEvent.Kind.OPENED, on=opened_on, by=actor, lead=lead
     )
+    if concern is not None and concern.status in Concern.ACTIVE:
+        concern_mark_case_opened(actor=actor, concern=concern, case=case)
     if lead is not None:
         _ensure_lead_member(case, lead, opened_on)
     _choose_measures(case, measures, opened_on, measure_weeks)

@@ -48,6 +48,7 @@ from knotwork.casework.case_queries import (
 )
 from knotwork.casework.consent_models import Section
 from knotwork.casework.consent_queries import may_see_sharing
+from knotwork.casework.models import Concern, Referral
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -129,9 +130,25 @@ def _openable_settings(user: User, pupil: Pupil) -> QuerySet[Setting]:
     return Setting.objects.filter(pk__in=on_roll).order_by("name")
 
 
+def _opened_from(request: AuthedRequest, pupil: Pupil) -> dict[str, Any]:
+    """The concern or referral a case is opened from (``?concern=``, ``?referral=``), if it
+    is about this pupil; anything else in the address is ignored."""
+    found: dict[str, Any] = {}
+    for name, model in (("concern", Concern), ("referral", Referral)):
+        try:
+            key = uuid.UUID(request.GET.get(name, ""))
+        except ValueError:
+            continue
+        record = model.objects.filter(uuid=key, pupil=pupil).first()
+        if record is not None:
+            found[name] = record
+    return found
+
+
 @require_http_methods(["GET", "POST"])
 def case_open_page(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
     pupil = get_pupil_for_user(request.user, pupil_uuid, write=True)
+    opened_from = _opened_from(request, pupil)
     settings = _openable_settings(request.user, pupil)
     first = settings.first()
     leads = lead_candidates(first) if first else User.objects.none()
@@ -154,12 +171,15 @@ def case_open_page(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpRespons
                 outcomes=list(d["outcomes"]),
                 measures=d["measures"],
                 measure_weeks=d["measure_weeks"],
+                **opened_from,
                 **details,
             ),
         )
         if case is not None:
             return redirect(_case_url(case))
-    return _form_page(request, form, title="Open a case", pupil=pupil)
+    suggested = lead_suggestions(first)[:10] if first else []
+    extra = {"suggestions": suggested, "opened_from": opened_from}
+    return _form_page(request, form, title="Open a case", pupil=pupil, extra=extra)
 
 
 # --- The case page ------------------------------------------------------------------------------
