@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.attendance.pupil_queries import attendance_so_far
 from knotwork.behaviour.incident_queries import behaviour_so_far
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -21,6 +22,7 @@ from knotwork.pupils.access import (
     Access,
     get_pupil_for_user,
     pupil_access,
+    pupil_sections,
     visible_pupils,
     visible_settings,
 )
@@ -61,8 +63,12 @@ def profile(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
     audit_record(actor=request.user, action=AuditEntry.Action.VIEW, pupil=pupil, what="profile")
     context = pupil_profile(pupil, today)
     context["can_edit"] = pupil_access(request.user, pupil, today) >= Access.EDIT
-    context["attendance"] = attendance_so_far(pupil, today)
-    context["behaviour"] = behaviour_so_far(pupil, today)
+    sections = pupil_sections(request.user, pupil, today)
+    context["sections"] = sections
+    if Section.ATTENDANCE in sections:
+        context["attendance"] = attendance_so_far(pupil, today)
+    if Section.BEHAVIOUR in sections:
+        context["behaviour"] = behaviour_so_far(pupil, today)
     return render(request, "pupils/profile.html", context)
 
 

@@ -221,3 +221,16 @@ def test_the_database_says_live_on_exactly_the_days_the_rule_does(cast, expires_
         assert SharingDecision.objects.live(on).filter(pk=decision.pk).exists() == (
             live == State.LIVE
         )
+
+
+def test_the_profile_shows_only_the_cards_of_sections_covered(client, cast):
+    the_consent(cast).update(shares_attendance=False, shares_casework=False)
+    profile = reverse("pupils:profile", args=[cast.linked_pupil.uuid])
+    response = signed_in(client, "caseworker").get(profile)
+    html = response.content.decode()
+    assert "Behaviour this year" in html
+    assert "Attendance this year" not in html and "attendance" not in response.context
+    assert 'id="cases-card"' not in html and 'id="concerns-card"' not in html
+    client.logout()
+    staff = signed_in(client, "head_of_year").get(profile).content.decode()
+    assert "Attendance this year" in staff and 'id="cases-card"' in staff
