@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -100,7 +100,7 @@ def _wanted(today: datetime.date) -> list[_Want]:
     ]
 
 
-def _recorders(pupil_ids: Iterable[int], today: datetime.date, fallback: User) -> dict[int, User]:
+def _recorders(pupil_ids: Collection[int], today: datetime.date, fallback: User) -> dict[int, User]:
     """Who records each pupil's consent: an editing member of staff at their setting, else
     the partnership's coordinator."""
     editors: dict[int, User] = {}
@@ -108,23 +108,32 @@ def _recorders(pupil_ids: Iterable[int], today: datetime.date, fallback: User) -
         can_edit=True, role__in=[Role.SCHOOL_STAFF, Role.BA_LEADER]
     ).select_related("user"):
         editors.setdefault(m.organisation_id, m.user)
-    setting_of = dict(
-        Enrolment.objects.current(today)
-        .filter(pupil_id__in=list(pupil_ids))
-        .values_list("pupil_id", "setting_id")
-    )
+    setting_of: dict[int, int] = {}
+    for chunk in _chunks(pupil_ids):
+        setting_of.update(
+            Enrolment.objects.current(today)
+            .filter(pupil_id__in=chunk)
+            .values_list("pupil_id", "setting_id")
+        )
     return {pid: editors.get(setting_of.get(pid, 0), fallback) for pid in pupil_ids}
 
 
-def _parents(pupil_ids: Iterable[int]) -> dict[int, str]:
+def _parents(pupil_ids: Collection[int]) -> dict[int, str]:
     names: dict[int, str] = {}
-    for pupil_id, name in (
-        Contact.objects.filter(pupil_id__in=list(pupil_ids), parental_responsibility=True)
-        .order_by("priority", "pk")
-        .values_list("pupil_id", "name")
-    ):
-        names.setdefault(pupil_id, name)
+    for chunk in _chunks(pupil_ids):
+        for pupil_id, name in (
+            Contact.objects.filter(pupil_id__in=chunk, parental_responsibility=True)
+            .order_by("priority", "pk")
+            .values_list("pupil_id", "name")
+        ):
+            names.setdefault(pupil_id, name)
     return names
+
+
+def _chunks(ids: Iterable[int], size: int = 5000) -> list[list[int]]:
+    """Ids in lists short enough for one query's parameters on SQLite."""
+    ordered = sorted(ids)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 def _consent(
@@ -191,7 +200,7 @@ def consent_demo(*, seed: int, today: datetime.date) -> ConsentDemo:
         .values_list("pk", flat=True)
     )
     history = _history(rng, wanted, agencies, pupils, parents, recorders, today)
-    ConsentRecord.objects.bulk_create([*live, *history])
+    ConsentRecord.objects.bulk_create([*live, *history], batch_size=2000)
     decisions = _decisions(rng, agencies, today, coordinator)
     return ConsentDemo(
         consents=len(live) + len(history),
