@@ -48,6 +48,7 @@ from knotwork.behaviour.demo import behaviour_build
 from knotwork.casework.case_models import Case
 from knotwork.casework.demo_cases import CasesDemo, cases_demo
 from knotwork.casework.demo_concerns import ConcernsDemo, concerns_demo
+from knotwork.casework.demo_consent import ConsentDemo, consent_demo
 from knotwork.casework.demo_referrals import ReferralsDemo, referrals_demo
 from knotwork.casework.models import Concern, Referral
 from knotwork.directory.models import (
@@ -60,6 +61,8 @@ from knotwork.directory.models import (
     PartnershipMember,
     Setting,
 )
+from knotwork.notices.demo import NoticesDemo, notices_demo, parent_contacts_demo
+from knotwork.privacy.demo import PrivacyDemo, privacy_demo
 from knotwork.pupils.models import Contact, Enrolment, Pupil, PupilLink
 from knotwork.pupils.rules import birth_dates_for_year_group, upn_check_letter
 from knotwork.termdates.models import AcademicYear, Calendar, Closure, Term
@@ -204,6 +207,7 @@ _USERS = [
     ("laofficer", "la", Role.LA_OFFICER, False, "Inclusion officer"),
     ("camhs", "camhs", Role.AGENCY_PRACTITIONER, False, "Mental health practitioner"),
     ("board", "la", Role.BOARD_MEMBER, False, "Chair of the partnership board"),
+    ("dpo", "la", Role.LA_OFFICER, False, "Data protection officer"),
 ]
 DEMO_USERNAMES = tuple(row[0] for row in _USERS)
 
@@ -361,6 +365,10 @@ class DemoSummary:
     concerns: ConcernsDemo | None = None
     referrals: ReferralsDemo | None = None
     cases: CasesDemo | None = None
+    consent: ConsentDemo | None = None
+    privacy: PrivacyDemo | None = None
+    notices: NoticesDemo | None = None
+    parent_contacts: int = 0
 
 
 class DemoAlreadyBuilt(Exception):
@@ -835,12 +843,23 @@ def _refresh_planner_statistics(*models: type[Model]) -> None:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def _build_casework(
-    orgs: _Organisations, *, today: Date, seed: int, pupils: int
-) -> tuple[ConcernsDemo, ReferralsDemo, CasesDemo]:
+@dataclass(frozen=True)
+class _Casework:
+    concerns: ConcernsDemo
+    referrals: ReferralsDemo
+    cases: CasesDemo
+    consent: ConsentDemo
+    privacy: PrivacyDemo
+    notices: NoticesDemo
+    parent_contacts: int
+
+
+def _build_casework(orgs: _Organisations, *, today: Date, seed: int, pupils: int) -> _Casework:
     """Concerns, then referrals (some from the concerns), then cases (some from the
     referrals and concerns); the coordinator acts for settings with no staff of their own,
-    and the CAMHS practitioner leads cases of their own."""
+    and the CAMHS practitioner leads cases of their own. Then the consent those links rest
+    on, the data protection lead with a past break-glass use, the notices the case teams
+    were sent and the schools' contacts with parents."""
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     coordinator = orgs.users["coordinator"]
     concerns = concerns_demo(partnership=partnership, today=today, actor=coordinator, seed=seed)
@@ -855,8 +874,12 @@ def _build_casework(
         key_worker=orgs.users["camhs"],
         seed=seed,
     )
+    consent = consent_demo(seed=seed, today=today)
+    privacy = privacy_demo(today=today)
+    notices = notices_demo(seed=seed, today=today)
+    parent_contacts = parent_contacts_demo(seed=seed, today=today)
     _refresh_planner_statistics(Concern, Referral, Case, PupilLink)
-    return concerns, referrals, cases
+    return _Casework(concerns, referrals, cases, consent, privacy, notices, parent_contacts)
 
 
 def demo_sign_ins() -> list[SignIn]:
@@ -932,9 +955,7 @@ def demo_build(
         recorded_by=orgs.users["coordinator"],
         progress=behaviour_progress,
     )
-    concerns = referrals = cases = None
-    if casework:
-        concerns, referrals, cases = _build_casework(orgs, today=today, seed=seed, pupils=done)
+    work = _build_casework(orgs, today=today, seed=seed, pupils=done) if casework else None
     return DemoSummary(
         partnership=PARTNERSHIP_NAME,
         settings=len(orgs.settings),
@@ -947,7 +968,11 @@ def demo_build(
         incidents=behaviour.incidents,
         suspensions=behaviour.suspensions,
         permanent_exclusions=behaviour.permanent_exclusions,
-        concerns=concerns,
-        referrals=referrals,
-        cases=cases,
+        concerns=work.concerns if work else None,
+        referrals=work.referrals if work else None,
+        cases=work.cases if work else None,
+        consent=work.consent if work else None,
+        privacy=work.privacy if work else None,
+        notices=work.notices if work else None,
+        parent_contacts=work.parent_contacts if work else 0,
     )

@@ -1,7 +1,8 @@
 """Demo privacy records: the demo partnership's data protection lead (a demo user of their
 own) and one past break-glass use, ended and waiting for the lead's review.
 
-Called after ``demo_build`` (the partnership, its users and pupils are in place by then).
+Called by ``demo_build`` after the casework (the partnership, its users and pupils are in
+place by then); it reads the demo's names when it runs, as ``directory.demo`` imports it.
 Written straight to the tables as the demo's other past records are, with the audit rows
 the services would have written at the time."""
 
@@ -17,7 +18,6 @@ from django.utils import timezone
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
-from knotwork.directory.demo import PARTNERSHIP_NAME, PASSWORD
 from knotwork.directory.models import Organisation, Partnership
 from knotwork.privacy.models import BreakGlass, DataProtectionLead
 from knotwork.privacy.services import break_glass_window
@@ -48,6 +48,8 @@ def _local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
 def _name_the_lead(partnership: Partnership) -> User:
     """The lead: the demo user ``dpo`` if the demo's user list already made them, else a
     new user with a read-only place in the LA's service; named lead since September 2025."""
+    from knotwork.directory.demo import PASSWORD
+
     lead = User.objects.filter(username=LEAD_USERNAME).first()
     if lead is None:
         lead = User.objects.create(
@@ -122,6 +124,8 @@ def _past_use(partnership: Partnership, today: datetime.date) -> BreakGlass | No
 def privacy_demo(*, today: datetime.date) -> PrivacyDemo:
     """Name the demo partnership's data protection lead and record one past use of
     break glass, ended by ``today`` and not yet reviewed."""
+    from knotwork.directory.demo import PARTNERSHIP_NAME
+
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     lead = _name_the_lead(partnership)
     use = _past_use(partnership, today)

@@ -67,6 +67,9 @@ def demo():
             role="Family support",
             starts_on=datetime.date(2026, 10, 5),
         )
+        # The demo gave its own casework consent; give it again with these two added.
+        ConsentRecord.objects.all().delete()
+        SharingDecision.objects.all().delete()
         outcome = consent_demo(seed=1, today=TODAY)
         yield outcome, pupils, youth_team, social_care
 

@@ -21,8 +21,8 @@ TODAY = datetime.date(2026, 11, 24)
 @pytest.fixture
 def demo():
     with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
-        demo_build(pupils=120, seed=1, today=TODAY)
-        yield privacy_demo(today=TODAY)
+        summary = demo_build(pupils=120, seed=1, today=TODAY)
+        yield summary.privacy
 
 
 def test_the_partnership_has_a_data_protection_lead(demo):
@@ -57,10 +57,17 @@ def test_the_lead_sees_the_use_on_the_report(client, demo):
     assert "1 to review" in response.content.decode()
 
 
-def test_a_lead_the_demo_user_list_already_made_is_named_not_made_again():
-    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
-        demo_build(pupils=30, seed=2, today=TODAY)
-        made = User.objects.create(username=LEAD_USERNAME, email="dpo@eastmarsh.example")
-        privacy_demo(today=TODAY)
-    assert DataProtectionLead.objects.get().user == made
+def test_the_demo_user_list_names_the_lead_and_the_demo_makes_them_no_second_time(demo):
     assert User.objects.filter(username=LEAD_USERNAME).count() == 1
+    assert DataProtectionLead.objects.count() == 1
+
+
+def test_with_no_such_user_the_lead_is_made_with_a_place_in_the_la_service():
+    with time_machine.travel(datetime.datetime(2026, 11, 24, 10, 30), tick=False):
+        demo_build(pupils=30, seed=2, today=TODAY, casework=False)
+        User.objects.filter(username=LEAD_USERNAME).delete()
+        made = privacy_demo(today=TODAY)
+    lead = DataProtectionLead.objects.get().user
+    assert (lead.username, made.lead) == (LEAD_USERNAME, LEAD_USERNAME)
+    assert lead.check_password(PASSWORD)
+    assert [m.job_title for m in lead.memberships.all()] == ["Data protection officer"]

@@ -65,6 +65,14 @@ class Command(BaseCommand):
                 f"{k.open:,} open cases and {k.closed:,} closed, led by {k.key_workers:,} "
                 f"key worker{'' if k.key_workers == 1 else 's'}."
             )
+        if summary.consent and summary.notices:
+            g, n = summary.consent, summary.notices
+            self.stdout.write(
+                f"Sharing: {g.consents:,} consent records ({g.withdrawn:,} withdrawn, "
+                f"{g.expired:,} expired), {g.decisions:,} decisions to share without consent. "
+                f"{n.notices:,} notices to case teams, {summary.parent_contacts:,} contacts "
+                "with parents logged."
+            )
         self._print_sign_ins(summary.sign_ins)
 
     def _progress(self, done: int, total: int, what: str = "Pupils") -> None:
