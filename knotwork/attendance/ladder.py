@@ -32,6 +32,7 @@ from knotwork.attendance import ladder_rules as rules
 from knotwork.attendance.models import LadderStep, Signal
 from knotwork.attendance.signal_services import enrolment_signals
 from knotwork.attendance.signals import describe
+from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import PartnershipMember
@@ -40,6 +41,7 @@ from knotwork.pupils.access import (
     SETTING_ROLES,
     Access,
     pupil_access,
+    pupil_sections,
     visible_pupils,
 )
 from knotwork.pupils.models import Contact, Enrolment, Pupil
@@ -145,7 +147,7 @@ def step_for_user(
         .select_related("pupil", "owner", "parent", "created_by")
         .first()
     )
-    if step is None:
+    if step is None or Section.ATTENDANCE not in pupil_sections(user, step.pupil):
         raise Http404("No such step")
     if write and pupil_access(user, step.pupil) < Access.EDIT:
         raise PermissionDenied("You may see this pupil's ladder but not change it.")

@@ -26,12 +26,14 @@ from knotwork.accounts.models import Membership, User
 from knotwork.behaviour import rules
 from knotwork.behaviour.models import Exclusion
 from knotwork.behaviour.reasons import BY_CODE
+from knotwork.casework.consent_models import Section
 from knotwork.pupils.access import (
     PARTNERSHIP_ROLES,
     SETTING_ROLES,
     Access,
     may_enrol_at,
     pupil_access,
+    pupil_sections,
     visible_pupils,
 )
 from knotwork.pupils.models import Enrolment, Pupil
@@ -157,7 +159,7 @@ def exclusion_for_user(
         .select_related("pupil", "enrolment__setting", "recorded_by")
         .first()
     )
-    if exclusion is None:
+    if exclusion is None or Section.BEHAVIOUR not in pupil_sections(user, exclusion.pupil):
         raise Http404("No such exclusion")
     if write and pupil_access(user, exclusion.pupil) < Access.EDIT:
         raise PermissionDenied("You may see this pupil's exclusions but not change them.")

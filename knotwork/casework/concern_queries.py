@@ -22,11 +22,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from knotwork.accounts.models import User
+from knotwork.casework.consent_models import Section
 from knotwork.casework.models import Concern
 from knotwork.directory.models import Setting
 from knotwork.pupils.access import (
     Access,
     pupil_access,
+    pupil_sections,
     sees_roll_of,
     visible_among,
     visible_settings,
@@ -53,7 +55,7 @@ def concern_for_user(user: User, concern_uuid: uuid_module.UUID, *, write: bool 
         .select_related("pupil", "rule", "setting", "acted_by", "raised_by")
         .first()
     )
-    if concern is None or concern.pupil_id not in visible_among(user, [concern.pupil_id]):
+    if concern is None or Section.CASEWORK not in pupil_sections(user, concern.pupil):
         raise Http404("No such concern")
     if write and pupil_access(user, concern.pupil) < Access.EDIT:
         raise PermissionDenied("You may see this concern but not act on it.")

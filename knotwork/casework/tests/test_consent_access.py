@@ -234,3 +234,37 @@ def test_the_profile_shows_only_the_cards_of_sections_covered(client, cast):
     client.logout()
     staff = signed_in(client, "head_of_year").get(profile).content.decode()
     assert "Attendance this year" in staff and 'id="cases-card"' in staff
+
+
+def test_a_records_own_page_follows_its_section(client, cast):
+    from knotwork.attendance.models import LadderStep
+    from knotwork.behaviour.testing import make_exclusion
+
+    exclusion = make_exclusion(pupil=cast.linked_pupil, recorded_by=cast.officer)
+    step = LadderStep.objects.create(
+        pupil=cast.linked_pupil,
+        kind="letter_1",
+        status="planned",
+        date=D(2026, 11, 24),
+        owner=cast.officer,
+        created_by=cast.officer,
+    )
+    urls = {
+        "behaviour": reverse("behaviour:exclusion", args=[exclusion.uuid]),
+        "attendance": reverse("attendance:ladder-step", args=[step.uuid]),
+    }
+    client = signed_in(client, "caseworker")
+    assert {s: client.get(u).status_code for s, u in urls.items()} == {
+        "behaviour": 200,
+        "attendance": 200,
+    }
+    the_consent(cast).update(shares_behaviour=False)
+    assert {s: client.get(u).status_code for s, u in urls.items()} == {
+        "behaviour": 404,
+        "attendance": 200,
+    }
+    the_consent(cast).update(shares_behaviour=True, shares_attendance=False)
+    assert {s: client.get(u).status_code for s, u in urls.items()} == {
+        "behaviour": 200,
+        "attendance": 404,
+    }
