@@ -136,6 +136,12 @@ class ReviewForm(forms.Form):
         self.fields["attendees"].queryset = members  # type: ignore[attr-defined]
 
 
+class ReviewBookForm(forms.Form):
+    next_review_on = forms.DateField(label="Date of the next review", widget=DateInput())
+    where = forms.CharField(label="Where it meets", max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class CloseForm(forms.Form):
     closed_on = forms.DateField(label="Closed on", widget=DateInput())
     closure_reason = forms.ChoiceField(

@@ -78,6 +78,10 @@ class Case(models.Model):
     intervention_started_on = models.DateField(
         help_text="The start of the current intervention, from which its clock runs."
     )
+    next_review_on = models.DateField(
+        null=True, blank=True, help_text="When the next review is booked for, if it is."
+    )
+    next_review_at = models.CharField("where the next review meets", max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=20, choices=ClosureReason.choices, blank=True)

@@ -45,6 +45,7 @@ from knotwork.directory.models import Organisation, Outcome, Setting
 from knotwork.notices.services import (
     notice_action_added,
     notice_action_changed,
+    notice_review_booked,
     notice_review_recorded,
 )
 from knotwork.pupils.models import Enrolment, Pupil, PupilLink
@@ -456,9 +457,34 @@ def review_record(
         case.version += 1
         case.save(update_fields=["intervention_started_on", "version"])
         _choose_measures(case, kinds, held_on, INTERVENTION_WEEKS)
+    if case.next_review_on is not None and held_on >= case.next_review_on:
+        case.next_review_on = None
+        case.next_review_at = ""
+        case.version += 1
+        case.save(update_fields=["next_review_on", "next_review_at", "version"])
     _audit(actor, AuditEntry.Action.CREATE, case, review, "review recorded")
     notice_review_recorded(actor=actor, review=review)
     return review
+
+
+@transaction.atomic
+def review_book(
+    *, actor: User, case: Case, version: int, next_review_on: datetime.date, where: str = ""
+) -> Case:
+    """Book the case's next review for a day (and a place); the team is told. Recording a
+    review held on or after that day clears the booking."""
+    _require_work(actor, case)
+    case = _locked_case(case, version)
+    _require_open(case)
+    if next_review_on < _today():
+        raise ValidationError({"next_review_on": "Book the review for today or a later day."})
+    case.next_review_on = next_review_on
+    case.next_review_at = where.strip()
+    case.version += 1
+    case.save(update_fields=["next_review_on", "next_review_at", "version"])
+    _audit(actor, AuditEntry.Action.UPDATE, case, case, "review booked")
+    notice_review_booked(actor=actor, case=case)
+    return case
 
 
 # --- Measures -----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
         "<uuid:case_uuid>/actions/<uuid:action_uuid>/", views.action_edit_page, name="action-edit"
     ),
     path("<uuid:case_uuid>/reviews/new/", views.review_record_page, name="review-record"),
+    path("<uuid:case_uuid>/reviews/book/", views.review_book_page, name="review-book"),
     path("<uuid:case_uuid>/close/", views.case_close_page, name="case-close"),
     path("<uuid:case_uuid>/reopen/", views.case_reopen_page, name="case-reopen"),
     path("<uuid:case_uuid>/lead/", views.case_lead_page, name="case-lead"),

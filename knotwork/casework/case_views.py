@@ -28,6 +28,7 @@ from knotwork.casework.case_forms import (
     CloseForm,
     LeadForm,
     MemberForm,
+    ReviewBookForm,
     ReviewForm,
     VersionForm,
 )
@@ -321,6 +322,33 @@ def review_record_page(request: AuthedRequest, case_uuid: uuid.UUID) -> HttpResp
         if done is not None:
             return redirect(_case_url(case) + "#reviews")
     return _form_page(request, form, title="Record a review", case=case)
+
+
+@require_http_methods(["GET", "POST"])
+def review_book_page(request: AuthedRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    case = _case_to_change(request, case_uuid, manage=False)
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "next_review_on": case.next_review_on,
+        "where": case.next_review_at,
+        "version": case.version,
+    }
+    form = ReviewBookForm(data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = _run(
+            form,
+            lambda: services.review_book(
+                actor=request.user,
+                case=case,
+                version=d["version"],
+                next_review_on=d["next_review_on"],
+                where=d["where"],
+            ),
+        )
+        if done is not None:
+            return redirect(_case_url(case))
+    return _form_page(request, form, title="Book the next review", case=case)
 
 
 @require_http_methods(["GET", "POST"])
