@@ -39,7 +39,7 @@ from knotwork.privacy.services import (
     break_glass_report_audit,
     break_glass_review,
 )
-from knotwork.pupils.access import get_pupil_for_user, visible_among
+from knotwork.pupils.access import get_pupil_for_user, pupil_sections, visible_among
 from knotwork.pupils.queries import pupil_profile
 
 NOT_FOUND = (
@@ -97,6 +97,7 @@ def break_glass_record(request: AuthedRequest, break_glass_uuid: uuid.UUID) -> H
         can_edit=False,
         attendance=attendance_so_far(pupil, today),
         behaviour=behaviour_so_far(pupil, today),
+        sections=pupil_sections(request.user, pupil, today),
         break_glass=use,
     )
     return render(request, "privacy/break_glass_record.html", context)

@@ -18,6 +18,7 @@ from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
+from knotwork.privacy.queries import leads_for_pupil, open_break_glass_on
 from knotwork.pupils.access import (
     Access,
     get_pupil_for_user,
@@ -69,6 +70,9 @@ def profile(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
         context["attendance"] = attendance_so_far(pupil, today)
     if Section.BEHAVIOUR in sections:
         context["behaviour"] = behaviour_so_far(pupil, today)
+    if not context["can_edit"]:  # only a read-only view can rest on breaking glass
+        context["break_glass"] = open_break_glass_on(request.user, pupil)
+    context["leads_for_pupil"] = leads_for_pupil(request.user, pupil, today)
     return render(request, "pupils/profile.html", context)
 
 

@@ -140,3 +140,16 @@ def test_the_record_page_takes_only_get(client, cast):
     use = make_break_glass(cast.outsider, cast.pupil_a, cast.partnership)
     url = reverse("privacy:break-glass-record", args=[use.uuid])
     assert signed_in(client, "outsider").post(url).status_code == 405
+
+
+def test_the_record_opened_by_breaking_glass_shows_every_section_under_one_banner(client, cast):
+    use = make_break_glass(cast.outsider, cast.pupil_a, cast.partnership)
+    response = signed_in(client, "outsider").get(
+        reverse("privacy:break-glass-record", args=[use.uuid])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count('id="break-glass-banner"') == 1
+    assert "Attendance this year" in page and "Behaviour this year" in page
+    profile = client.get(reverse("pupils:profile", args=[cast.pupil_a.uuid])).content.decode()
+    assert profile.count('id="break-glass-banner"') == 1  # the profile says so too

@@ -173,3 +173,13 @@ def test_a_lead_whose_designation_ended_gets_404(client, cast, lead, trail):
     lead.data_protection_leads.update(ends_on=datetime.date(2026, 11, 23))
     url = reverse("privacy:view-log", args=[cast.pupil_a.uuid])
     assert signed_in(client, "dpo").get(url).status_code == 404
+
+
+def test_the_pupils_profile_links_the_lead_to_the_view_log_and_no_one_else(client, cast):
+    from knotwork.accounts.models import Role
+
+    make_lead(cast.partnership, role=Role.LA_OFFICER, organisation=cast.la_service)
+    link = reverse("privacy:view-log", args=[cast.pupil_a.uuid])
+    profile = reverse("pupils:profile", args=[cast.pupil_a.uuid])
+    assert link in signed_in(client, "dpo").get(profile).content.decode()
+    assert link not in signed_in(client, "coordinator").get(profile).content.decode()
