@@ -25,11 +25,13 @@ from knotwork.attendance.queries import start_year_of
 from knotwork.behaviour import patterns
 from knotwork.behaviour.models import Incident, IncidentPupil, Withdrawal
 from knotwork.behaviour.queries import incident_pupils_visible, visible_incidents
+from knotwork.casework.consent_models import Section
 from knotwork.directory.models import PartnershipMember, Setting
 from knotwork.pupils.access import (
     PARTNERSHIP_ROLES,
     SETTING_ROLES,
     may_enrol_at,
+    pupil_sections,
     visible_pupils,
 )
 from knotwork.pupils.models import Enrolment, Pupil
@@ -81,6 +83,12 @@ def incident_for_user(
     )
     if incident is None:
         raise Http404("No such incident")
+    # Only the pupils whose behaviour the user's sharing basis covers (``pupils.access``).
+    roles: list[IncidentPupil] = getattr(incident, "visible_roles", [])
+    covered = [r for r in roles if Section.BEHAVIOUR in pupil_sections(user, r.pupil)]
+    if not covered:
+        raise Http404("No such incident")
+    setattr(incident, "visible_roles", covered)  # noqa: B010
     if write and not incident_editable(user, incident):
         raise PermissionDenied("You may see this incident but not change it.")
     return incident

@@ -268,3 +268,22 @@ def test_a_records_own_page_follows_its_section(client, cast):
         "behaviour": 200,
         "attendance": 404,
     }
+
+
+def test_an_incident_opens_only_where_behaviour_is_covered(client, cast):
+    from knotwork.behaviour.testing import make_incident
+
+    incident = make_incident(
+        setting=cast.school_a,
+        recorded_by=cast.officer,
+        pupils={cast.linked_pupil: "instigator", cast.pupil_a: "target"},
+    )
+    url = reverse("behaviour:incident", args=[incident.uuid])
+    client = signed_in(client, "caseworker")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [r.pupil for r in response.context["incident"].visible_roles] == [cast.linked_pupil]
+    the_consent(cast).update(shares_behaviour=False)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert signed_in(client, "head_of_year").get(url).status_code == 200
