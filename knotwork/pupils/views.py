@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from knotwork.attendance.pupil_queries import attendance_so_far
 from knotwork.behaviour.incident_queries import behaviour_so_far
 from knotwork.casework.consent_models import Section
+from knotwork.casework.consent_queries import may_see_sharing
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
@@ -73,6 +74,7 @@ def profile(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
     if not context["can_edit"]:  # only a read-only view can rest on breaking glass
         context["break_glass"] = open_break_glass_on(request.user, pupil)
     context["leads_for_pupil"] = leads_for_pupil(request.user, pupil, today)
+    context["sees_sharing"] = context["can_edit"] or may_see_sharing(request.user, pupil, today)
     return render(request, "pupils/profile.html", context)
 
 

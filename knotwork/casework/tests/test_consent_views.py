@@ -268,3 +268,14 @@ def test_read_only_staff_may_not_decide(client, cast):
     response = signed_in(client, "head_of_year").post(decide_url(cast.pupil_a), decision_form(cast))
     assert response.status_code == 403
     assert not SharingDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "shown"), [("officer", True), ("head_of_year", True), ("caseworker", False)]
+)
+def test_the_profile_offers_the_sharing_page_only_to_those_it_opens_to(
+    client, cast, username, shown
+):
+    profile = reverse("pupils:profile", args=[cast.linked_pupil.uuid])
+    page = signed_in(client, username).get(profile).content.decode()
+    assert (reverse("casework:pupil-sharing", args=[cast.linked_pupil.uuid]) in page) is shown
