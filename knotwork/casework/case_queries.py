@@ -330,11 +330,16 @@ class CaseloadRow:
 
 
 def caseload_cases(lead: User) -> QuerySet[Case]:
-    """The worker's open cases as lead, the longest-running intervention first, each with
-    its last review and overdue actions counted in the same query."""
+    """The worker's open cases as lead whose pupil's casework they may see today (a
+    practitioner's link ended or its consent withdrawn hides the case, as on its page),
+    the longest-running intervention first, each with its last review and overdue
+    actions counted in the same query."""
     today = timezone.localdate()
+    cases = Case.objects.filter(lead=lead, status=Case.Status.OPEN)
+    pupil_ids = cases.values_list("pupil_id", flat=True)
+    seen = visible_among(lead, pupil_ids, today, section=Section.CASEWORK)
     return (
-        Case.objects.filter(lead=lead, status=Case.Status.OPEN)
+        cases.filter(pupil_id__in=sorted(seen))
         .select_related("pupil", "setting")
         .annotate(
             last_review=Max("reviews__held_on"),

@@ -111,7 +111,10 @@ def worklist_ids(
         found = found.filter(rule__kind=filters.kind)
     rows = list(found.order_by("-fired_on", "-pk").values_list("pk", "pupil_id"))
     pupil_ids = {p for _, p in rows}
-    seen = pupil_ids if sees_roll_of(user, setting) else visible_among(user, pupil_ids, today)
+    if sees_roll_of(user, setting):
+        seen = pupil_ids
+    else:
+        seen = visible_among(user, pupil_ids, today, section=Section.CASEWORK)
     if sees_roll_of(user, setting, for_edit=True):
         editable = seen
     else:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.casework.case_models import Case, CaseMember
+from knotwork.casework.consent_models import Section
 from knotwork.casework.grid_rules import (
     LIVE_REFERRAL_STATES,
     member_is_live,
@@ -153,7 +154,9 @@ def _referral_filter(viewer: Viewer, show: str) -> Q:
 
 def grid_pupil_ids(viewer: Viewer, filters: GridFilters, today: Date) -> list[int]:
     """The pupils the grid lists, in name order: those with an involvement the filters
-    keep, that the viewer may see, on roll at the setting and in the year group asked."""
+    keep, whose casework the viewer may see (an involvement is casework: a practitioner's
+    link shows it only where its basis covers that section), on roll at the setting and
+    in the year group asked."""
     members = CaseMember.objects.filter(_member_filter(viewer, filters.show, today))
     referrals = Referral.objects.filter(_referral_filter(viewer, filters.show))
     if filters.agency is not None:
@@ -170,7 +173,7 @@ def grid_pupil_ids(viewer: Viewer, filters: GridFilters, today: Date) -> list[in
     ordered = list(
         pupils.order_by("legal_surname", "legal_forename", "pk").values_list("pk", flat=True)
     )
-    seen = visible_among(viewer.user, ordered, today)
+    seen = visible_among(viewer.user, ordered, today, section=Section.CASEWORK)
     return [pk for pk in ordered if pk in seen]
 
 

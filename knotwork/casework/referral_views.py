@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.casework import referral_queries as q
 from knotwork.casework import referral_rules
+from knotwork.casework.consent_models import Section
 from knotwork.casework.models import Concern, Referral
 from knotwork.casework.referral_access import ReferralRights, desk_of
 from knotwork.casework.referral_forms import (
@@ -128,7 +129,9 @@ def referral_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET"])
 def referral_from_concern(request: AuthedRequest, concern_uuid: uuid.UUID) -> HttpResponse:
     concern = get_object_or_404(Concern.objects.select_related("pupil"), uuid=concern_uuid)
-    pupil = get_pupil_for_user(request.user, concern.pupil.uuid, write=True)
+    pupil = get_pupil_for_user(
+        request.user, concern.pupil.uuid, write=True, section=Section.CASEWORK
+    )
     url = reverse("casework:referral-new", kwargs={"pupil_uuid": pupil.uuid})
     return redirect(f"{url}?concern={concern.uuid}")
 

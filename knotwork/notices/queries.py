@@ -18,6 +18,7 @@ from django.utils import timezone
 from knotwork.accounts.models import Membership, User
 from knotwork.casework.case_models import Case, CaseMember
 from knotwork.casework.case_queries import STAFF_ROLES, active_members
+from knotwork.casework.consent_models import Section
 from knotwork.notices.models import Notice, NoticePreference, Rhythm, TeamPurpose
 from knotwork.notices.rules import Seat, default_purpose
 from knotwork.pupils.access import visible_among
@@ -95,12 +96,13 @@ def _is_staff(user: User) -> bool:
 
 
 def still_visible(notices: QuerySet[Notice], user: User, on: datetime.date) -> QuerySet[Notice]:
-    """The notices whose pupil the user may still see, and, for those who see a case only
-    through its team, whose case they are still on."""
+    """The notices whose pupil's casework the user may still see (a notice is about a
+    case), and, for those who see a case only through its team, whose case they are
+    still on."""
     pupil_ids = list(notices.values_list("pupil_id", flat=True).distinct())
     if not pupil_ids:
         return notices.none()
-    seen = visible_among(user, pupil_ids, on)
+    seen = visible_among(user, pupil_ids, on, section=Section.CASEWORK)
     notices = notices.filter(pupil_id__in=sorted(seen))
     if seen and not _is_staff(user):
         on_team = CaseMember.objects.filter(case=OuterRef("case"), user=user, starts_on__lte=on)

@@ -30,7 +30,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role
-from knotwork.casework.consent_models import ConsentRecord, Section, SharingDecision
+from knotwork.casework.consent_models import (
+    SECTION_FIELDS,
+    ConsentRecord,
+    Section,
+    SharingDecision,
+)
 from knotwork.directory.models import Setting
 from knotwork.privacy.models import BreakGlass
 from knotwork.pupils.models import Enrolment, Pupil, PupilLink, PupilQuerySet
@@ -149,11 +154,14 @@ def visible_among(
     on: datetime.date | None = None,
     *,
     for_edit: bool = False,
+    section: str | None = None,
 ) -> set[int]:
     """Which of these pupils the user may see (or change): the rule of ``visible_pupils``,
     asked of pupils a page has already found. It reads those pupils' own enrolments and
     links by pupil, so it costs the same however large the user's visible roll, where
-    filtering by ``visible_pupils`` may lead the database to work out the whole roll."""
+    filtering by ``visible_pupils`` may lead the database to work out the whole roll.
+    Given a ``Section``, only the pupils whose record opens that section to the user
+    (``pupil_sections``): a practitioner's link counts only where its basis covers it."""
     scope = _scope_of(user, for_edit=for_edit)
     ids = sorted(set(pupil_ids))
     if scope is None or not ids:
@@ -170,7 +178,7 @@ def visible_among(
             )
         if scope.linked_to is not None:
             seen.update(
-                granting_links(scope.linked_to, on)
+                granting_links(scope.linked_to, on, section=section)
                 .filter(pupil_id__in=chunk)
                 .values_list("pupil_id", flat=True)
             )
@@ -263,20 +271,24 @@ def _practised_at(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, role=Role.AGENCY_PRACTITIONER)
 
 
-def granting_links(user: User, on: datetime.date) -> QuerySet[PupilLink]:
+def granting_links(
+    user: User, on: datetime.date, *, section: str | None = None
+) -> QuerySet[PupilLink]:
     """The user's links that open a pupil's record on a day: live, and with their sharing
     basis holding. A link resting on consent holds while a live consent, or a live
     decision to share without consent, covers the pupil for an organisation the user
     practises in; withdrawn or expired, it opens nothing. A link resting on public task,
     legal obligation or vital interests holds while it runs: that basis was decided, by
     someone named, when the referral was sent or the case opened, and no one's
-    agreement can lapse."""
+    agreement can lapse. Given a ``Section``, a link resting on consent opens the
+    pupil only where a live consent or decision covers that section."""
     organisations = _practised_at(user).values("organisation_id")
+    covers = {SECTION_FIELDS[Section(section)]: True} if section is not None else {}
     consent = ConsentRecord.objects.live(on).filter(
-        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations
+        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations, **covers
     )
     decision = SharingDecision.objects.live(on).filter(
-        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations
+        pupil_id=OuterRef("pupil_id"), organisation_id__in=organisations, **covers
     )
     return (
         PupilLink.objects.current(on)
