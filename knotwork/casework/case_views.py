@@ -298,6 +298,14 @@ def _action_page(
             )
         if done is not None:
             return redirect(_case_url(case) + "#plan")
+    if request.method == "GET":  # the team, and the action as it stands
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW,
+            pupil=case.pupil,
+            obj=action or case,
+            what="plan action form",
+        )
     title = "Change an action" if action else "Add an action to the plan"
     return _form_page(request, form, title=title, case=case)
 
@@ -321,6 +329,14 @@ def review_record_page(request: AuthedRequest, case_uuid: uuid.UUID) -> HttpResp
         )
         if done is not None:
             return redirect(_case_url(case) + "#reviews")
+    if request.method == "GET":  # the team, to say who attended
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW,
+            pupil=case.pupil,
+            obj=case,
+            what="review form",
+        )
     return _form_page(request, form, title="Record a review", case=case)
 
 

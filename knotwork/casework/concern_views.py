@@ -192,5 +192,13 @@ def dismiss(request: AuthedRequest, concern_uuid: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, "Concern dismissed.")
             return redirect(_back(request, concern))
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW,
+            pupil=concern.pupil,
+            obj=concern,
+            what="concern dismiss form",
+        )
     context = {"concern": concern, "form": form, "next": _back(request, concern)}
     return render(request, "casework/concern_dismiss.html", context)

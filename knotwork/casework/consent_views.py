@@ -89,6 +89,14 @@ def consent_withdraw_page(request: AuthedRequest, consent_uuid: uuid.UUID) -> Ht
         else:
             messages.success(request, "Withdrawal recorded. Nothing more is shared on it.")
             return redirect("casework:pupil-sharing", consent.pupil.uuid)
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditEntry.Action.VIEW,
+            pupil=consent.pupil,
+            obj=consent,
+            what="consent withdrawal form",
+        )
     context = {"pupil": consent.pupil, "consent": consent, "form": form}
     return render(request, "casework/consent_withdraw.html", context)
 
