@@ -50,7 +50,7 @@ from knotwork.casework.case_queries import (
 from knotwork.casework.consent_models import Section
 from knotwork.casework.consent_queries import may_see_sharing
 from knotwork.casework.models import Concern, Referral
-from knotwork.core.audit import audit_record
+from knotwork.core.audit import audit_record, audit_record_many
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Setting
@@ -433,13 +433,11 @@ def caseload_page(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page") or 1
     )
     rows = caseload_rows(page, today)
-    for row in rows:
-        audit_record(
-            actor=request.user,
-            action=AuditEntry.Action.VIEW,
-            pupil=row.case.pupil,
-            obj=row.case,
-            what="caseload",
-        )
+    audit_record_many(
+        actor=request.user,
+        action=AuditEntry.Action.VIEW,
+        records=[(row.case.pupil_id, row.case) for row in rows],
+        what="caseload",
+    )
     context = {"page": page, "rows": rows, "load": caseload_of(request.user), "today": today}
     return render(request, "casework/caseload.html", context)
