@@ -6,11 +6,7 @@ Each task lives in ``knotwork.attendance.commands.<module>``, which offers
 
 from __future__ import annotations
 
-import importlib
-from argparse import ArgumentParser
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError
+from knotwork.core.task_command import TaskCommand
 
 #: task name -> module under knotwork.attendance.commands
 TASKS = {
@@ -20,19 +16,7 @@ TASKS = {
 }
 
 
-class Command(BaseCommand):
+class Command(TaskCommand):
     help = "Attendance tasks: " + ", ".join(TASKS) + " (knotwork attendance <task> --help)."
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        tasks = parser.add_subparsers(dest="task", metavar="task", required=True)
-        for name, module_name in TASKS.items():
-            module = importlib.import_module(f"knotwork.attendance.commands.{module_name}")
-            sub = tasks.add_parser(name, help=module.HELP, description=module.HELP)
-            module.add_arguments(sub)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        name = options["task"]
-        if name not in TASKS:
-            raise CommandError(f"Unknown task {name!r}; choose from {', '.join(TASKS)}.")
-        module = importlib.import_module(f"knotwork.attendance.commands.{TASKS[name]}")
-        module.run(self, options)
+    package = "knotwork.attendance.commands"
+    tasks = TASKS

@@ -6,29 +6,13 @@ Each task lives in ``knotwork.behaviour.commands.<module>``, which offers
 
 from __future__ import annotations
 
-import importlib
-from argparse import ArgumentParser
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError
+from knotwork.core.task_command import TaskCommand
 
 #: task name -> module under knotwork.behaviour.commands
 TASKS = {"stats": "stats"}
 
 
-class Command(BaseCommand):
+class Command(TaskCommand):
     help = "Exclusion tasks: " + ", ".join(TASKS) + " (knotwork exclusions <task> --help)."
-
-    def add_arguments(self, parser: ArgumentParser) -> None:
-        tasks = parser.add_subparsers(dest="task", metavar="task", required=True)
-        for name, module_name in TASKS.items():
-            module = importlib.import_module(f"knotwork.behaviour.commands.{module_name}")
-            sub = tasks.add_parser(name, help=module.HELP, description=module.HELP)
-            module.add_arguments(sub)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        name = options["task"]
-        if name not in TASKS:
-            raise CommandError(f"Unknown task {name!r}; choose from {', '.join(TASKS)}.")
-        module = importlib.import_module(f"knotwork.behaviour.commands.{TASKS[name]}")
-        module.run(self, options)
+    package = "knotwork.behaviour.commands"
+    tasks = TASKS
