@@ -96,11 +96,11 @@ def _on_roll_at(setting: Setting, on: datetime.date) -> Exists:
     return Exists(Enrolment.objects.current(on).filter(setting=setting, pupil=OuterRef("pupil_id")))
 
 
-def worklist_ids(
-    setting: Setting, user: User, filters: WorklistFilters, today: datetime.date
-) -> tuple[list[int], set[int]]:
-    """(concern ids newest first, pupil ids the user may edit) of the active concerns at
-    the setting of pupils on roll there today whom the user may see."""
+def _worklist(
+    setting: Setting, filters: WorklistFilters, today: datetime.date
+) -> QuerySet[Concern]:
+    """The setting's active concerns of pupils on roll there today, newest first (in the
+    order of ``concern_worklist_order_idx``)."""
     statuses = [filters.status] if filters.status in Concern.ACTIVE else list(Concern.ACTIVE)
     found = Concern.objects.filter(setting=setting, status__in=statuses).filter(
         _on_roll_at(setting, today)
@@ -109,17 +109,27 @@ def worklist_ids(
         found = found.filter(source=filters.source)
     if filters.kind:
         found = found.filter(rule__kind=filters.kind)
-    rows = list(found.order_by("-fired_on", "-pk").values_list("pk", "pupil_id"))
+    return found.order_by("-fired_on", "-pk")
+
+
+def worklist_ids(
+    setting: Setting, user: User, filters: WorklistFilters, today: datetime.date
+) -> tuple[list[int], set[int]]:
+    """(concern ids newest first, pupil ids the user may edit) of the active concerns at
+    the setting of pupils on roll there today whom the user may see."""
+    rows = list(_worklist(setting, filters, today).values_list("pk", "pupil_id"))
     pupil_ids = {p for _, p in rows}
     if sees_roll_of(user, setting):
         seen = pupil_ids
     else:
         seen = visible_among(user, pupil_ids, today, section=Section.CASEWORK)
+    return [c for c, p in rows if p in seen], _editable(user, setting, seen, today)
+
+
+def _editable(user: User, setting: Setting, seen: set[int], today: datetime.date) -> set[int]:
     if sees_roll_of(user, setting, for_edit=True):
-        editable = seen
-    else:
-        editable = visible_among(user, seen, today, for_edit=True)
-    return [c for c, p in rows if p in seen], editable
+        return seen
+    return visible_among(user, seen, today, for_edit=True)
 
 
 def _rows(
@@ -145,11 +155,23 @@ def worklist_rows(
     size: int = 25,
     page: str | int | None = None,
 ) -> Page[ConcernRow]:
-    """A page of the setting's worklist, ``size`` rows; only those rows are loaded."""
-    ids, editable = worklist_ids(setting, user, filters, today)
-    shown = Paginator(ids, size).get_page(page)
-    rows = _rows(_loaded(list(shown)), editable, today)
-    return Page(rows, shown.number, shown.paginator)  # type: ignore[arg-type]
+    """A page of the setting's worklist, ``size`` rows; only those rows are loaded.
+
+    Someone who sees the setting's whole roll gets the count and the page from the
+    database (two queries over the worklist index, whatever the list's length); anyone
+    else's list is cut to the pupils they may see first."""
+    if not sees_roll_of(user, setting):
+        ids, editable = worklist_ids(setting, user, filters, today)
+        shown = Paginator(ids, size).get_page(page)
+        rows = _rows(_loaded(list(shown)), editable, today)
+        return Page(rows, shown.number, shown.paginator)  # type: ignore[arg-type]
+    found = _worklist(setting, filters, today).select_related(
+        "pupil", "rule", "acted_by", "raised_by"
+    )
+    listed = Paginator(found, size).get_page(page)
+    concerns = list(listed)
+    editable = _editable(user, setting, {c.pupil_id for c in concerns}, today)
+    return Page(_rows(concerns, editable, today), listed.number, listed.paginator)  # type: ignore[arg-type]
 
 
 def worklist_all(

@@ -148,3 +148,22 @@ def test_the_csv_signed_out_goes_to_sign_in(client, cast):
 def test_the_home_page_links_to_each_settings_worklist(client, cast):
     response = signed_in(client).get(reverse("core:home"))
     assert url(cast.school_a) in response.content.decode()
+
+
+def test_staff_who_see_the_roll_get_the_count_and_the_page_from_the_database(
+    client, cast, settings
+):
+    settings.KNOTWORK_PAGE_SIZE = 5
+    client = signed_in(client)
+    made = [make_concern(make_pupil(setting=cast.school_a), cast.school_a) for _ in range(12)]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url(cast.school_a, "?page=3"))
+    concern_reads = [
+        q["sql"] for q in captured.captured_queries if 'FROM "casework_concern"' in q["sql"]
+    ]
+    assert len(concern_reads) == 2
+    assert any("COUNT(" in sql for sql in concern_reads)
+    assert any("LIMIT 5" in sql or "LIMIT 2" in sql for sql in concern_reads)
+    shown = [row.concern for row in response.context["page"]]
+    assert shown == sorted(made, key=lambda c: (c.fired_on, c.pk), reverse=True)[10:]
+    assert all(row.editable for row in response.context["page"])
