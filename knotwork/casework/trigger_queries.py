@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from django.db.models import BinaryField, Q
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from knotwork.attendance.models import Register, Signal
@@ -123,15 +123,16 @@ def register_windows(
                 .annotate(window=Substr("marks", start + 1, length, output_field=BinaryField()))
                 .values_list("enrolment_id", "window")
             )
-            picked = np.asarray(columns, dtype=np.intp)
-            for enrolment_id, window in rows:
-                row = enrolment_row.get(enrolment_id)
-                if row is None:
-                    continue
-                data = np.zeros(length, dtype=np.uint8)
-                raw = np.frombuffer(bytes(window or b""), dtype=np.uint8)[:length]
-                data[: raw.shape[0]] = raw
-                matrix[row, offset : offset + len(columns)] = data[picked]
+            found = [(enrolment_row.get(e), w) for e, w in rows]
+            found = [(row, w) for row, w in found if row is not None]
+            if found:
+                # One buffer of every register's window (a short one padded with "no
+                # mark"), cut to the school days' columns at once.
+                where = np.fromiter((row for row, _ in found), dtype=np.intp, count=len(found))
+                blob = b"".join(bytes(w or b"")[:length].ljust(length, b"\0") for _, w in found)
+                data = np.frombuffer(blob, dtype=np.uint8).reshape(len(found), length)
+                picked = np.asarray(columns, dtype=np.intp)
+                matrix[where, offset : offset + len(columns)] = data[:, picked]
             offset += len(columns)
         windows.append(RegisterWindow(calendar_id, tuple(days), matrix, tuple(pupil_ids)))
     return tuple(windows)
@@ -196,7 +197,7 @@ def trigger_facts(
         until = timezone.make_aware(
             datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
         )
-        for pupil_id, incident_uuid, occurred_at in (
+        for pupil_id, incident_uuid, day in (
             IncidentPupil.objects.filter(
                 incident__deleted_at__isnull=True,
                 incident__setting_id__in=setting_ids,
@@ -205,10 +206,11 @@ def trigger_facts(
                 role__in=COUNTED_ROLES,
             )
             .order_by("pk")
-            .values_list("pupil_id", "incident__uuid", "incident__occurred_at")
+            # The day in the current time zone, worked out in the database.
+            .annotate(day=TruncDate("incident__occurred_at"))
+            .values_list("pupil_id", "incident__uuid", "day")
         ):
             if pupil_id in roll:
-                day = timezone.localdate(occurred_at)
                 incidents.append(IncidentFact(pupil_id, str(incident_uuid), day))
 
     suspensions: list[SuspensionFact] = []

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,6 +183,7 @@ def evaluate(rule: Rule, facts: TriggerFacts) -> list[Firing]:
 # --- words -------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=2048)
 def long_date(day: datetime.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -231,6 +233,7 @@ def attendance_below(rule: Rule, facts: TriggerFacts) -> list[Firing]:
         counted = sessions_of(marks)
         attending = counted.attending.astype(np.int64)
         possible = counted.possible.astype(np.int64)
+        absent = counted.absent  # a sum over every row: worked out once, not once a firing
         # attending / possible < rate%, exactly; at least half the window's sessions possible.
         under = (attending * 100 * rate.denominator < possible * rate.numerator) & (
             possible >= len(days)
@@ -245,7 +248,7 @@ def attendance_below(rule: Rule, facts: TriggerFacts) -> list[Firing]:
                 continue
             got, could = int(attending[row]), int(possible[row])
             shown = percentage(got, could, 1)
-            missed = int(counted.absent[row])
+            missed = int(absent[row])
             found.append(
                 Firing(
                     rule_id=rule.id,

@@ -14,9 +14,14 @@ from django.utils import timezone
 from knotwork.attendance.models import Signal
 from knotwork.attendance.testing import fill_register, whole_day
 from knotwork.behaviour.testing import make_exclusion, make_incident
-from knotwork.casework.concern_services import trigger_rules_adopt_defaults, triggers_run
+from knotwork.casework.concern_services import (
+    rule_figures,
+    trigger_rules_adopt_defaults,
+    triggers_run,
+)
 from knotwork.casework.models import Concern, TriggerRule
 from knotwork.casework.tests.concern_helpers import make_rules
+from knotwork.casework.trigger_queries import trigger_facts
 from knotwork.core.models import AuditEntry
 from knotwork.core.testing import make_pupil
 
@@ -170,3 +175,60 @@ def test_the_command_refuses_a_bad_date_or_partnership(cast):
         call_command("casework", "triggers", "--on", "20/11/2026")
     with pytest.raises(CommandError, match="UUID"):
         call_command("casework", "triggers", "--partnership", "nope")
+
+
+def test_a_raised_concern_holds_its_firing_and_the_defaults_and_its_audit_row_the_actor(
+    cast, firing
+):
+    triggers_run(partnership=cast.partnership, on=FRIDAY, actor=cast.officer)
+    concern = Concern.objects.get(rule__kind="attendance_below")
+    assert (concern.source, concern.status, concern.version, concern.key) == (
+        "trigger",
+        "open",
+        1,
+        "term:2026-autumn",
+    )
+    assert (concern.note, concern.sign, concern.dismissed_reason) == ("", "", "")
+    assert concern.raised_by is None and concern.acted_by is None and concern.acted_at is None
+    assert concern.raised_at == timezone.now()
+    assert concern.evidence["possible"] == 60 and concern.evidence["attending"] == 42
+    assert concern.evidence["from"] < concern.evidence["to"] == FRIDAY.isoformat()
+    repeat = Concern.objects.get(rule__kind="repeat_suspension")
+    assert len(repeat.evidence["exclusions"]) == 2
+    row = AuditEntry.objects.get(object_id=str(concern.uuid))
+    assert (row.actor, row.action, row.pupil_id) == (cast.officer, "create", cast.pupil_a.pk)
+    assert row.at == timezone.now()
+
+
+def test_an_incident_after_midnight_in_summer_time_counts_on_its_london_day(cast):
+    rules = make_rules(cast.partnership)
+    # 00:30 on Tuesday 6 October in London is 23:30 on Monday 5 October in UTC.
+    when = timezone.make_aware(datetime.datetime(2026, 10, 6, 0, 30))
+    assert when.astimezone(datetime.UTC).date() == datetime.date(2026, 10, 5)
+    make_incident(
+        setting=cast.school_a,
+        recorded_by=cast.officer,
+        pupils={cast.pupil_a: "instigator"},
+        occurred_at=when,
+    )
+    facts = trigger_facts(cast.partnership, FRIDAY, [rule_figures(rules["incidents"])])
+    assert [(x.pupil_id, x.day) for x in facts.incidents] == [
+        (cast.pupil_a.pk, datetime.date(2026, 10, 6))
+    ]
+
+
+def test_a_register_shorter_than_the_window_reads_as_no_marks_and_others_in_full(cast):
+    rules = make_rules(cast.partnership)
+    full = fill_register(cast.pupil_a.enrolments.get(), 2026, through=FRIDAY)
+    short = fill_register(cast.linked_pupil.enrolments.get(), 2026, through=FRIDAY)
+    last = max(i for i, mark in enumerate(bytes(short.marks)) if mark)  # Friday afternoon
+    cut = bytes(short.marks)[: last + 1 - 10]  # stored only up to the Friday before
+    type(short).objects.filter(pk=short.pk).update(marks=cut)
+    facts = trigger_facts(cast.partnership, FRIDAY, [rule_figures(rules["attendance_below"])])
+    (window,) = [w for w in facts.registers if cast.pupil_a.pk in w.pupils]
+    assert window.days[-1] == FRIDAY and len(window.days) == 30
+    marks = {p: window.marks[row] for row, p in enumerate(window.pupils)}
+    assert (marks[cast.linked_pupil.pk][-10:] == 0).all()
+    assert (marks[cast.linked_pupil.pk][:-10] != 0).all()
+    assert (marks[cast.pupil_a.pk] != 0).all()
+    assert len(bytes(full.marks)) > len(cut)
