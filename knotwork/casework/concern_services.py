@@ -162,7 +162,9 @@ def _rows_insert(
     names = ", ".join(quote(f.column) for f in [*named, *fixed])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # Django's own errors (IntegrityError and the rest), as for any query.
+            copying = cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN")
+            with connection.wrap_database_errors, copying as copy:
                 for row in prepared:
                     copy.write_row(row)
             return

@@ -2,19 +2,22 @@
 concerns raised once, the audit rows, and ``knotwork casework triggers``."""
 
 import datetime
+import uuid
 from io import StringIO
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from knotwork.attendance.models import Signal
 from knotwork.attendance.testing import fill_register, whole_day
 from knotwork.behaviour.testing import make_exclusion, make_incident
+from knotwork.casework import triggers
 from knotwork.casework.concern_services import (
+    _rows_insert,
     rule_figures,
     trigger_rules_adopt_defaults,
     triggers_run,
@@ -232,3 +235,36 @@ def test_a_register_shorter_than_the_window_reads_as_no_marks_and_others_in_full
     assert (marks[cast.linked_pupil.pk][:-10] != 0).all()
     assert (marks[cast.pupil_a.pk] != 0).all()
     assert len(bytes(full.marks)) > len(cut)
+
+
+def test_a_firing_a_concern_already_holds_is_refused_by_the_database_as_an_integrity_error(
+    cast, firing
+):
+    triggers_run(partnership=cast.partnership, on=FRIDAY)
+    held = Concern.objects.get(rule__kind="attendance_below")
+    again = triggers.Firing(
+        rule_id=held.rule_id,
+        pupil_id=held.pupil_id,
+        setting_id=held.setting_id,
+        key=held.key,
+        summary="The same again.",
+        fired_on=FRIDAY,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _rows_insert(
+            Concern,
+            ("uuid", "pupil", "setting", "source", "rule", "key", "summary", "fired_on"),
+            [
+                (
+                    uuid.uuid4(),
+                    again.pupil_id,
+                    again.setting_id,
+                    "trigger",
+                    again.rule_id,
+                    again.key,
+                    again.summary,
+                    again.fired_on,
+                )
+            ],
+        )
+    assert Concern.objects.filter(rule__kind="attendance_below").count() == 1
