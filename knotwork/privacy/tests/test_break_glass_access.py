@@ -78,3 +78,13 @@ def test_a_practitioner_with_an_ended_link_sees_the_pupil_again_by_breaking_glas
     assert not sees(cast.caseworker, cast.linked_pupil)
     make_break_glass(cast.caseworker, cast.linked_pupil, cast.partnership)
     assert sees(cast.caseworker, cast.linked_pupil)
+
+
+def test_the_rule_asks_about_break_glass_only_of_those_with_a_window_open(cast):
+    """Staff and officers without a window get the roll test alone, which the database
+    plans as a semi-join; with a window the break-glass clause joins it."""
+    plain = str(visible_pupils(cast.coordinator).query)
+    assert "privacy_breakglass" not in plain
+    make_break_glass(cast.outsider, cast.pupil_a, cast.partnership)
+    assert "privacy_breakglass" in str(visible_pupils(cast.outsider).query)
+    assert "privacy_breakglass" not in str(visible_pupils(cast.outsider, for_edit=True).query)
