@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 import enum
 import uuid as uuid_module
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,7 @@ SETTING_ROLES = frozenset({Role.SCHOOL_STAFF, Role.BA_LEADER})
 PARTNERSHIP_ROLES = frozenset({Role.COORDINATOR, Role.LA_OFFICER})
 
 
-def _setting_ids_in_scope(memberships: list[Membership]) -> set[int]:
+def _setting_ids_in_scope(memberships: Sequence[Membership]) -> set[int]:
     """The settings whose pupils on roll these memberships show."""
     setting_ids = {m.organisation_id for m in memberships if m.role in SETTING_ROLES}
     partnership_orgs = [m.organisation_id for m in memberships if m.role in PARTNERSHIP_ROLES]
