@@ -30,13 +30,17 @@ import datetime
 import io
 import os
 import random
-import shutil
 import sys
 import time
 from collections import defaultdict
 from typing import Any
 
-from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+from harness import (
+    configure,
+    finish,
+    run_facts,
+    seconds,
+)
 
 GOAL_S = 2.0
 START_YEAR = 2026
@@ -311,10 +315,7 @@ def main() -> None:
     print("1% of marks changed", file=sys.stderr)
     amended = timed_import(officer, changed, "year-corrected.csv")
     results: dict[str, Any] = {
-        "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
-        "date": datetime.date.today().isoformat(),
-        "machine": machine(database_engine()),
-        "commit": commit(),
+        **run_facts(),
         "pupils": args.pupils,
         "lines": line_count,
         "megabytes": len(content) / 1e6,
@@ -328,16 +329,7 @@ def main() -> None:
         "load": (load_at_start, os.getloadavg()[0]),
     }
     block = report(results)
-    print()
-    print(block)
-    if not args.no_docs:
-        write_docs("attendance_import", connection.vendor, SECTION, block)
-        print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
-    if args.keep_data:
-        print(f"Data kept in {data_dir}", file=sys.stderr)
-    else:
-        connection.close()
-        shutil.rmtree(data_dir)
+    finish(args, name="attendance_import", section=SECTION, block=block, data_dir=data_dir)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ import argparse
 import datetime
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -43,15 +42,11 @@ from typing import Any
 
 from behaviour_compliance import Page, Request, measure, ms, p95, profile, search_requests, span
 from harness import (
-    DOCS,
-    ROOT,
-    commit,
     configure,
-    database_engine,
-    machine,
+    finish,
     page_bench_arguments,
+    run_facts,
     seconds,
-    write_docs,
 )
 
 GOAL_S = 0.150
@@ -233,10 +228,7 @@ def main() -> None:
             if args.profile and not page.baseline and p95(page.seconds) > GOAL_S
         ]
     results: dict[str, Any] = {
-        "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
-        "date": datetime.date.today().isoformat(),
-        "machine": machine(database_engine()),
-        "commit": commit(),
+        **run_facts(),
         "pupils": summary.pupils,
         "build": build,
         "facts": facts,
@@ -244,18 +236,14 @@ def main() -> None:
         "load": (load_at_start, os.getloadavg()[0]),
     }
     block = report(results)
-    for page, text in profiles:
-        print(f"\n--- cProfile: {page.name} as {page.user.username} ---\n{text}", file=sys.stderr)
-    print()
-    print(block)
-    if not args.no_docs:
-        write_docs("casework_caseload", connection.vendor, SECTION, block)
-        print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
-    if args.keep_data:
-        print(f"Data kept in {data_dir}", file=sys.stderr)
-    else:
-        connection.close()
-        shutil.rmtree(data_dir)
+    finish(
+        args,
+        name="casework_caseload",
+        section=SECTION,
+        block=block,
+        data_dir=data_dir,
+        profiles=profiles,
+    )
 
 
 if __name__ == "__main__":

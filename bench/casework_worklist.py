@@ -33,7 +33,6 @@ import argparse
 import datetime
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -43,15 +42,11 @@ from typing import Any
 
 from behaviour_compliance import Page, Request, measure, ms, p95, profile, span
 from harness import (
-    DOCS,
-    ROOT,
-    commit,
     configure,
-    database_engine,
-    machine,
+    finish,
     page_bench_arguments,
+    run_facts,
     seconds,
-    write_docs,
 )
 
 GOAL_S = 0.150
@@ -337,10 +332,7 @@ def main() -> None:
             (page, profile(page)) for page in found if args.profile and p95(page.seconds) > GOAL_S
         ]
     results: dict[str, Any] = {
-        "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
-        "date": datetime.date.today().isoformat(),
-        "machine": machine(database_engine()),
-        "commit": commit(),
+        **run_facts(),
         "pupils": summary.pupils,
         "build": build,
         "signals": signals,
@@ -356,18 +348,14 @@ def main() -> None:
         "load": (load_at_start, os.getloadavg()[0]),
     }
     block = report(results)
-    for page, text in profiles:
-        print(f"\n--- cProfile: {page.name} as {page.user.username} ---\n{text}", file=sys.stderr)
-    print()
-    print(block)
-    if not args.no_docs:
-        write_docs("casework_worklist", connection.vendor, SECTION, block)
-        print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
-    if args.keep_data:
-        print(f"Data kept in {data_dir}", file=sys.stderr)
-    else:
-        connection.close()
-        shutil.rmtree(data_dir)
+    finish(
+        args,
+        name="casework_worklist",
+        section=SECTION,
+        block=block,
+        data_dir=data_dir,
+        profiles=profiles,
+    )
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import itertools
 import os
 import random
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -37,7 +36,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from harness import DOCS, ROOT, commit, configure, database_engine, machine, seconds, write_docs
+from harness import (
+    configure,
+    finish,
+    run_facts,
+    seconds,
+)
 
 DAY = datetime.date(2026, 11, 23)  # a Monday in the autumn term the demo is set in
 GENERATION_GOAL_S = 180.0
@@ -346,10 +350,7 @@ def main() -> None:
     print(f"demo_build with {args.pupils:,} pupils", file=sys.stderr)
     build, summary = timed_build(args.pupils)
     results: dict[str, Any] = {
-        "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
-        "date": datetime.date.today().isoformat(),
-        "machine": machine(database_engine()),
-        "commit": commit(),
+        **run_facts(),
         "pupils": summary.pupils,
         "enrolments": summary.enrolments,
         "contacts": summary.contacts,
@@ -365,16 +366,7 @@ def main() -> None:
         results["search"].append(search_figures(username, who, args.naive_queries))
     results["load"] = (load_at_start, os.getloadavg()[0])
     block = report(results)
-    print()
-    print(block)
-    if not args.no_docs:
-        write_docs("demo_and_search", connection.vendor, SECTION, block)
-        print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
-    if args.keep_data:
-        print(f"Data kept in {data_dir}", file=sys.stderr)
-    else:
-        connection.close()
-        shutil.rmtree(data_dir)
+    finish(args, name="demo_and_search", section=SECTION, block=block, data_dir=data_dir)
 
 
 if __name__ == "__main__":

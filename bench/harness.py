@@ -4,12 +4,16 @@ the machine and the commit, number formats, and its section of docs/benchmarks.m
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import platform
 import re
+import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -119,3 +123,43 @@ def page_bench_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep-data", action="store_true", help="keep the temporary data directory"
     )
+
+
+def run_facts() -> dict[str, str]:
+    """What every report states of its run: the engine, the day, the machine and the commit
+    (call once Django is set up)."""
+    from django.db import connection
+
+    return {
+        "engine_name": "PostgreSQL" if connection.vendor == "postgresql" else "SQLite",
+        "date": datetime.date.today().isoformat(),
+        "machine": machine(database_engine()),
+        "commit": commit(),
+    }
+
+
+def finish(
+    args: argparse.Namespace,
+    *,
+    name: str,
+    section: str,
+    block: str,
+    data_dir: Path,
+    profiles: list[tuple[Any, str]] | None = None,
+) -> None:
+    """Print the profiles and the figures, write them to docs/benchmarks.md (unless
+    ``--no-docs``) and remove the data directory (unless ``--keep-data``)."""
+    from django.db import connection
+
+    for page, text in profiles or []:
+        print(f"\n--- cProfile: {page.name} as {page.user.username} ---\n{text}", file=sys.stderr)
+    print()
+    print(block)
+    if not args.no_docs:
+        write_docs(name, connection.vendor, section, block)
+        print(f"Written to {DOCS.relative_to(ROOT)}", file=sys.stderr)
+    if args.keep_data:
+        print(f"Data kept in {data_dir}", file=sys.stderr)
+    else:
+        connection.close()
+        shutil.rmtree(data_dir)
