@@ -351,16 +351,8 @@ def review_book_page(request: AuthedRequest, case_uuid: uuid.UUID) -> HttpRespon
     }
     form = ReviewBookForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         done = _run(
-            form,
-            lambda: services.review_book(
-                actor=request.user,
-                case=case,
-                version=d["version"],
-                next_review_on=d["next_review_on"],
-                where=d["where"],
-            ),
+            form, lambda: services.review_book(actor=request.user, case=case, **form.cleaned_data)
         )
         if done is not None:
             return redirect(_case_url(case))
