@@ -30,7 +30,7 @@ from knotwork.accounts.models import User
 from knotwork.casework import triggers
 from knotwork.casework.models import Concern, Referral, TriggerRule
 from knotwork.casework.trigger_queries import trigger_facts
-from knotwork.core.audit import audit_record
+from knotwork.core.audit import audit_record, audit_record_many
 from knotwork.core.models import AuditEntry
 from knotwork.core.request_context import current_origin
 from knotwork.directory.models import Partnership
@@ -80,27 +80,6 @@ def rule_figures(rule: TriggerRule) -> triggers.Rule:
 
 
 # --- raised by the trigger points --------------------------------------------------------------
-
-
-def _audit_rows(
-    actor: User | None, concerns: Sequence[Concern], action: str, what: str
-) -> list[AuditEntry]:
-    """The rows ``audit_record`` would write, one a concern, for writing in bulk."""
-    origin = current_origin()
-    label = Concern._meta.label_lower
-    return [
-        AuditEntry(
-            actor=actor,
-            action=action,
-            pupil_id=c.pupil_id,
-            object_type=label,
-            object_id=str(c.uuid),
-            what=what[:120],
-            request_id=origin.request_id,
-            ip_address=origin.ip_address,
-        )
-        for c in concerns
-    ]
 
 
 def _to_database(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
@@ -410,7 +389,9 @@ def concern_mark_case_opened(*, actor: User, concern: Concern, case: models.Mode
 
 def concern_worklist_export_audit(*, actor: User, concerns: Sequence[Concern]) -> None:
     """One EXPORT row on each pupil's trail for a worklist taken away as a file."""
-    AuditEntry.objects.bulk_create(
-        _audit_rows(actor, concerns, AuditEntry.Action.EXPORT, "concern worklist CSV"),
-        batch_size=BATCH_SIZE,
+    audit_record_many(
+        actor=actor,
+        action=AuditEntry.Action.EXPORT,
+        records=[(c.pupil_id, c) for c in concerns],
+        what="concern worklist CSV",
     )

@@ -27,11 +27,10 @@ from knotwork.casework.grid_queries import (
     grid_viewer,
     tracking_grid,
 )
+from knotwork.core.audit import audit_record_many
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
-from knotwork.core.request_context import current_origin
 from knotwork.pupils.access import visible_settings
-from knotwork.pupils.models import Pupil
 
 
 def _asked(request: AuthedRequest) -> tuple[Viewer, GridFilterForm, GridFilters]:
@@ -50,19 +49,8 @@ def _asked(request: AuthedRequest) -> tuple[Viewer, GridFilterForm, GridFilters]
 
 def grid_audit(*, actor: User, rows: Iterable[GridRow], action: str, what: str) -> None:
     """One audit row per pupil shown (or exported), written together."""
-    origin = current_origin()
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor,
-            action=action,
-            pupil=row.pupil,
-            object_type=Pupil._meta.label_lower,
-            object_id=str(row.pupil.uuid),
-            what=what,
-            request_id=origin.request_id,
-            ip_address=origin.ip_address,
-        )
-        for row in rows
+    audit_record_many(
+        actor=actor, action=action, records=[(row.pupil.pk, row.pupil) for row in rows], what=what
     )
 
 

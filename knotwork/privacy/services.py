@@ -19,9 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.accounts.models import User
-from knotwork.core.audit import audit_record
+from knotwork.core.audit import audit_record, audit_record_many
 from knotwork.core.models import AuditEntry
-from knotwork.core.request_context import current_origin
 from knotwork.directory.models import Partnership
 from knotwork.privacy.models import BreakGlass, DataProtectionLead
 from knotwork.privacy.queries import (
@@ -140,18 +139,9 @@ def break_glass_review(*, actor: User, break_glass: BreakGlass, note: str) -> Br
 
 def break_glass_report_audit(*, actor: User, uses: Sequence[BreakGlass]) -> None:
     """One VIEW row on each pupil's trail for the uses a page of the report shows."""
-    origin = current_origin()
-    label = BreakGlass._meta.label_lower
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor,
-            action=AuditEntry.Action.VIEW,
-            pupil_id=use.pupil_id,
-            object_type=label,
-            object_id=str(use.uuid),
-            what="break glass report",
-            request_id=origin.request_id,
-            ip_address=origin.ip_address,
-        )
-        for use in uses
+    audit_record_many(
+        actor=actor,
+        action=AuditEntry.Action.VIEW,
+        records=[(use.pupil_id, use) for use in uses],
+        what="break glass report",
     )
