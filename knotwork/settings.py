@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "knotwork.casework",
     "knotwork.privacy",
     "knotwork.notices",
+    "knotwork.placements",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +173,21 @@ KNOTWORK_CASELOAD_LIMIT = env_int("KNOTWORK_CASELOAD_LIMIT", 20, minimum=1)
 
 # Break glass: hours an urgent safeguarding look at one pupil's record stays open.
 KNOTWORK_BREAK_GLASS_HOURS = env_int("KNOTWORK_BREAK_GLASS_HOURS", 24, minimum=1)
+
+# Panels and managed moves: the shortest trial of a managed move, in weeks (seed 004:
+# at least six), and how long after it is finalised a move counts as a success (Annex A:
+# still on the new school's roll one year on).
+KNOTWORK_MANAGED_MOVE_TRIAL_WEEKS = env_int("KNOTWORK_MANAGED_MOVE_TRIAL_WEEKS", 6, minimum=1)
+KNOTWORK_MANAGED_MOVE_SUCCESS_DAYS = env_int("KNOTWORK_MANAGED_MOVE_SUCCESS_DAYS", 365, minimum=1)
+
+# Fair access: the sessions of education a year a placed pupil should reach (Annex A: 380,
+# or the proportionate number for part of a year).
+KNOTWORK_FAIR_ACCESS_SESSIONS = env_int("KNOTWORK_FAIR_ACCESS_SESSIONS", 380, minimum=1)
+
+# The intervention menu: the weeks an intervention runs before its clock is due (seed 003:
+# ten), and the open cases an LA service officer carries at most (seed 003: 15 to 20).
+KNOTWORK_INTERVENTION_WEEKS = env_int("KNOTWORK_INTERVENTION_WEEKS", 10, minimum=1)
+KNOTWORK_OFFICER_CASELOAD_LIMIT = env_int("KNOTWORK_OFFICER_CASELOAD_LIMIT", 20, minimum=1)
 
 # Notices by email: the address links in emails start with, and how mail is sent
 # (the console in the demo; SMTP in production). Emails carry no personal data.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("casework/", include("knotwork.casework.urls")),
     path("privacy/", include("knotwork.privacy.urls")),
     path("notices/", include("knotwork.notices.urls")),
+    path("placements/", include("knotwork.placements.urls")),
     path("admin/", admin.site.urls),
 ]
 

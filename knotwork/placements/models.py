@@ -1,0 +1,2 @@
+"""The placements app's models, kept by area in their own modules and gathered here
+so Django finds them."""
