@@ -1,0 +1,143 @@
+"""What the panel pages read: meetings the user may see, a meeting's agenda with whose
+names show, its attendance and actions, and members' attendance over the year."""
+
+from __future__ import annotations
+
+import datetime
+import uuid as uuid_module
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from knotwork.accounts.models import User
+from knotwork.placements.panel_access import PanelRights, names_shown, panel_rights, visible_panels
+from knotwork.placements.panel_models import (
+    AgendaItem,
+    MeetingAttendance,
+    PanelAction,
+    PanelMeeting,
+    PanelMember,
+)
+from knotwork.placements.panel_rules import absences, too_often_absent, year_of_meetings
+
+
+def meetings_for_user(user: User | AnonymousUser) -> QuerySet[PanelMeeting]:
+    """Meetings of the panels the user sees, newest first."""
+    return (
+        PanelMeeting.objects.filter(panel__in=visible_panels(user))
+        .select_related("panel")
+        .order_by("-held_on", "pk")
+    )
+
+
+def meeting_for_user(
+    user: User | AnonymousUser, meeting_uuid: uuid_module.UUID | str
+) -> tuple[PanelMeeting, PanelRights]:
+    """The meeting and the user's rights over its panel; 404 when they may not see it."""
+    meeting = (
+        PanelMeeting.objects.filter(uuid=meeting_uuid)
+        .select_related("panel", "panel__partnership", "chair")
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    rights = panel_rights(user, meeting.panel)
+    if not rights.sees:
+        raise Http404("No such meeting")
+    return meeting, rights
+
+
+def item_for_user(
+    user: User | AnonymousUser, item_uuid: uuid_module.UUID | str
+) -> tuple[AgendaItem, PanelRights]:
+    item = (
+        AgendaItem.objects.filter(uuid=item_uuid)
+        .select_related("meeting", "meeting__panel", "pupil", "put_forward_by")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such item")
+    rights = panel_rights(user, item.meeting.panel)
+    if not rights.sees:
+        raise Http404("No such item")
+    return item, rights
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    item: AgendaItem
+    named: bool  # the pupil's name is shown to this user
+
+    @property
+    def pupil_label(self) -> str:
+        if self.item.pupil is None:
+            return ""
+        if self.named:
+            return self.item.pupil.display_name
+        return f"A pupil put forward by {self.item.put_forward_by.name}"
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: PanelMember
+    status: str  # at this meeting: "" until recorded
+    missed: int  # meetings missed in the year to the meeting
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class Agenda:
+    rows: list[AgendaRow]
+    members: list[MemberRow]
+    actions: list[PanelAction]
+    year: tuple[datetime.date, datetime.date]
+
+    @property
+    def named_pupils(self) -> list[AgendaRow]:
+        return [r for r in self.rows if r.named and r.item.pupil is not None]
+
+
+def agenda(
+    user: User | AnonymousUser, meeting: PanelMeeting, rights: PanelRights, today: datetime.date
+) -> Agenda:
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("pupil", "put_forward_by", "put_forward_by_user")
+        .prefetch_related("managed_moves")
+        .order_by("position", "pk")
+    )
+    named = names_shown(user, meeting, rights, [i.pupil_id for i in items if i.pupil_id], today)
+    rows = [AgendaRow(i, i.pupil_id in named) for i in items]
+    members = list(
+        PanelMember.objects.filter(panel_id=meeting.panel_id).select_related("organisation")
+    )
+    first, last = year_of_meetings(meeting.held_on)
+    year = list(
+        MeetingAttendance.objects.filter(
+            meeting__panel_id=meeting.panel_id,
+            meeting__held_on__range=(first, last),
+        ).values_list("member_id", "status", "meeting_id")
+    )
+    missed = absences((member, status) for member, status, _ in year)
+    expected = {m.pk for m in members if m.expected}
+    here = {member: status for member, status, at in year if at == meeting.pk}
+    member_rows = [
+        MemberRow(
+            m,
+            here.get(m.pk, ""),
+            missed[m.pk],
+            m.pk in expected and too_often_absent(missed[m.pk]),
+        )
+        for m in members
+    ]
+    actions = list(PanelAction.objects.filter(meeting=meeting).select_related("owner", "item"))
+    return Agenda(rows, member_rows, actions, (first, last))
+
+
+def attendance_counts(meeting: PanelMeeting) -> Counter[str]:
+    return Counter(
+        MeetingAttendance.objects.filter(meeting=meeting).values_list("status", flat=True)
+    )

@@ -1,0 +1,19 @@
+"""Routes for the panel pages."""
+
+from django.urls import path
+
+from knotwork.placements import panel_views as views
+
+urlpatterns = [
+    path("", views.panel_list, name="panel-list"),
+    path("meetings/<uuid:meeting_uuid>/", views.panel_meeting, name="panel-meeting"),
+    path("meetings/<uuid:meeting_uuid>/items/", views.panel_item_new, name="panel-item-new"),
+    path(
+        "meetings/<uuid:meeting_uuid>/attendance/",
+        views.panel_attendance,
+        name="panel-attendance",
+    ),
+    path("meetings/<uuid:meeting_uuid>/actions/", views.panel_action_new, name="panel-action-new"),
+    path("meetings/<uuid:meeting_uuid>/minutes.pdf", views.panel_minutes, name="panel-minutes"),
+    path("items/<uuid:item_uuid>/decision/", views.panel_item_decide, name="panel-item-decide"),
+]
