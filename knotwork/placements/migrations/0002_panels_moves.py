@@ -7,192 +7,530 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    initial = True
-
     dependencies = [
-        ('directory', '0003_partnership_persistent_absence_threshold'),
-        ('placements', '0001_initial'),
-        ('pupils', '0003_parent_contact_log'),
+        ("directory", "0003_partnership_persistent_absence_threshold"),
+        ("placements", "0001_initial"),
+        ("pupils", "0003_parent_contact_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('managed_move', 'Managed move proposal'), ('fair_access', 'Fair access placement'), ('ap_referral', 'Alternative provision referral'), ('la_service', 'Request for the local authority service'), ('hard_to_place', 'Hard-to-place pupil'), ('other', 'Other business')], max_length=20)),
-                ('summary', models.TextField()),
-                ('decision', models.CharField(blank=True, choices=[('agreed', 'Agreed'), ('not_agreed', 'Not agreed'), ('deferred', 'Deferred to the next meeting')], max_length=12)),
-                ('decision_note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('pupil', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='pupils.pupil')),
-                ('put_forward_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='directory.organisation')),
-                ('put_forward_by_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("managed_move", "Managed move proposal"),
+                            ("fair_access", "Fair access placement"),
+                            ("ap_referral", "Alternative provision referral"),
+                            ("la_service", "Request for the local authority service"),
+                            ("hard_to_place", "Hard-to-place pupil"),
+                            ("other", "Other business"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.TextField()),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("agreed", "Agreed"),
+                            ("not_agreed", "Not agreed"),
+                            ("deferred", "Deferred to the next meeting"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agenda_items",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "put_forward_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "put_forward_by_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'position', 'id'],
+                "ordering": ["meeting", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ManagedMove',
+            name="ManagedMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('reason', models.TextField()),
-                ('support', models.TextField(blank=True, verbose_name='support offered')),
-                ('parent_agreed_on', models.DateField(blank=True, null=True)),
-                ('pupil_agreed_on', models.DateField(blank=True, null=True, verbose_name="pupil's views heard on")),
-                ('starts_on', models.DateField()),
-                ('trial_ends_on', models.DateField()),
-                ('status', models.CharField(choices=[('trial', 'In its trial'), ('permanent', 'Made permanent'), ('returned', 'Returned to the home school'), ('broke_down', 'Broke down')], default='trial', max_length=12)),
-                ('ended_on', models.DateField(blank=True, help_text='When the outcome was reached.', null=True)),
-                ('finalised_on', models.DateField(blank=True, help_text='The day the move was made permanent.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agenda_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_moves', to='placements.agendaitem')),
-                ('from_setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves_sent', to='directory.setting')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='managed_moves', to='pupils.pupil')),
-                ('to_setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='moves_received', to='directory.setting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("reason", models.TextField()),
+                ("support", models.TextField(blank=True, verbose_name="support offered")),
+                ("parent_agreed_on", models.DateField(blank=True, null=True)),
+                (
+                    "pupil_agreed_on",
+                    models.DateField(blank=True, null=True, verbose_name="pupil's views heard on"),
+                ),
+                ("starts_on", models.DateField()),
+                ("trial_ends_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("trial", "In its trial"),
+                            ("permanent", "Made permanent"),
+                            ("returned", "Returned to the home school"),
+                            ("broke_down", "Broke down"),
+                        ],
+                        default="trial",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "ended_on",
+                    models.DateField(
+                        blank=True, help_text="When the outcome was reached.", null=True
+                    ),
+                ),
+                (
+                    "finalised_on",
+                    models.DateField(
+                        blank=True, help_text="The day the move was made permanent.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="managed_moves",
+                        to="placements.agendaitem",
+                    ),
+                ),
+                (
+                    "from_setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moves_sent",
+                        to="directory.setting",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pupil",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="managed_moves",
+                        to="pupils.pupil",
+                    ),
+                ),
+                (
+                    "to_setting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moves_received",
+                        to="directory.setting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', 'id'],
+                "ordering": ["-starts_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ManagedMoveReview',
+            name="ManagedMoveReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('progress', models.CharField(choices=[('going_well', 'Going well'), ('some_concerns', 'Some concerns'), ('at_risk', 'At risk of breaking down')], max_length=15)),
-                ('notes', models.TextField(blank=True)),
-                ('move', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='placements.managedmove')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField()),
+                (
+                    "progress",
+                    models.CharField(
+                        choices=[
+                            ("going_well", "Going well"),
+                            ("some_concerns", "Some concerns"),
+                            ("at_risk", "At risk of breaking down"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "move",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="placements.managedmove",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_on', 'id'],
+                "ordering": ["held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('frequency', models.CharField(choices=[('weekly', 'Weekly'), ('fortnightly', 'Fortnightly'), ('monthly', 'Monthly'), ('half_termly', 'Every half term'), ('termly', 'Termly')], max_length=20)),
-                ('papers_days', models.PositiveSmallIntegerField(default=7, help_text='Days before a meeting that its papers go to the members, who may then see the pupils on its agenda until the end of the meeting day.')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='directory.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("fortnightly", "Fortnightly"),
+                            ("monthly", "Monthly"),
+                            ("half_termly", "Every half term"),
+                            ("termly", "Termly"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "papers_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        help_text="Days before a meeting that its papers go to the members, who may then see the pupils on its agenda until the end of the meeting day.",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="directory.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PanelMeeting',
+            name="PanelMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('held_on', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='planned', max_length=10)),
-                ('chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='placements.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("held_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("held", "Held"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="placements.panel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on'],
+                "ordering": ["-held_on"],
             },
         ),
         migrations.CreateModel(
-            name='PanelAction',
+            name="PanelAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('text', models.CharField(max_length=300)),
-                ('due_on', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='placements.agendaitem')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='placements.panelmeeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("text", models.CharField(max_length=300)),
+                ("due_on", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="placements.agendaitem",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="placements.panelmeeting",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='placements.panelmeeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="placements.panelmeeting",
+            ),
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('setting', 'School'), ('pru', 'Pupil referral unit / short stay school'), ('la', 'Local authority'), ('police', 'Police (Safer Schools officer)'), ('fe', 'FE link'), ('primary', 'Primary link'), ('agency', 'Agency')], max_length=10)),
-                ('expected', models.BooleanField(default=True, help_text='Expected at every meeting (FE and primary links on occasion).')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel_seats', to='directory.organisation')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='placements.panel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("setting", "School"),
+                            ("pru", "Pupil referral unit / short stay school"),
+                            ("la", "Local authority"),
+                            ("police", "Police (Safer Schools officer)"),
+                            ("fe", "FE link"),
+                            ("primary", "Primary link"),
+                            ("agency", "Agency"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "expected",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Expected at every meeting (FE and primary links on occasion).",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panel_seats",
+                        to="directory.organisation",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="placements.panel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation__name'],
+                "ordering": ["organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingAttendance',
+            name="MeetingAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('attended', 'Attended'), ('apologies', 'Sent apologies'), ('absent', 'Absent')], max_length=10)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='placements.panelmeeting')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='placements.panelmember')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("attended", "Attended"),
+                            ("apologies", "Sent apologies"),
+                            ("absent", "Absent"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="placements.panelmeeting",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendance",
+                        to="placements.panelmember",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='managedmove',
-            index=models.Index(fields=['from_setting', 'starts_on'], name='move_sent_idx'),
+            model_name="managedmove",
+            index=models.Index(fields=["from_setting", "starts_on"], name="move_sent_idx"),
         ),
         migrations.AddIndex(
-            model_name='managedmove',
-            index=models.Index(fields=['to_setting', 'starts_on'], name='move_received_idx'),
+            model_name="managedmove",
+            index=models.Index(fields=["to_setting", "starts_on"], name="move_received_idx"),
         ),
         migrations.AddConstraint(
-            model_name='managedmove',
-            constraint=models.CheckConstraint(condition=models.Q(('from_setting', models.F('to_setting')), _negated=True), name='move_between_two_schools'),
+            model_name="managedmove",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_setting", models.F("to_setting")), _negated=True),
+                name="move_between_two_schools",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managedmove',
-            constraint=models.CheckConstraint(condition=models.Q(('trial_ends_on__gt', models.F('starts_on'))), name='move_trial_in_order'),
+            model_name="managedmove",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("trial_ends_on__gt", models.F("starts_on"))),
+                name="move_trial_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managedmove',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'permanent'), _negated=True), ('finalised_on__isnull', False), _connector='OR'), name='move_permanent_is_finalised'),
+            model_name="managedmove",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "permanent"), _negated=True),
+                    ("finalised_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="move_permanent_is_finalised",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.UniqueConstraint(fields=('partnership', 'name'), name='panel_name_once'),
+            model_name="panel",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "name"), name="panel_name_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmeeting',
-            constraint=models.UniqueConstraint(fields=('panel', 'held_on'), name='panel_meeting_a_day'),
+            model_name="panelmeeting",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "held_on"), name="panel_meeting_a_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='agendaitem',
-            index=models.Index(fields=['meeting', 'position'], name='agenda_item_order_idx'),
+            model_name="agendaitem",
+            index=models.Index(fields=["meeting", "position"], name="agenda_item_order_idx"),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'other'), ('pupil__isnull', False), _connector='OR'), name='agenda_item_names_its_pupil'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind", "other"), ("pupil__isnull", False), _connector="OR"),
+                name="agenda_item_names_its_pupil",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('decision', ''), ('decided_at__isnull', False), _connector='OR'), name='agenda_decision_dated'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision", ""), ("decided_at__isnull", False), _connector="OR"
+                ),
+                name="agenda_decision_dated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('panel', 'organisation'), name='panel_seat_once'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "organisation"), name="panel_seat_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingattendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='attendance_once'),
+            model_name="meetingattendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "member"), name="attendance_once"
+            ),
         ),
     ]
