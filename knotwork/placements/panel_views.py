@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -125,6 +125,8 @@ def panel_meeting(request: AuthedRequest, meeting_uuid: uuid.UUID) -> HttpRespon
 @require_http_methods(["POST"])
 def panel_item_new(request: AuthedRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     meeting, rights = q.meeting_for_user(request.user, meeting_uuid)
+    if not rights.puts_forward:
+        raise PermissionDenied("You may not put cases forward to this panel.")
     form = ItemForm(request.POST, organisations=_organisations(request, meeting, rights))
     if form.is_valid():
         data = form.cleaned_data
