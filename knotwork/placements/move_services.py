@@ -6,7 +6,9 @@ becomes the main registration (M) and the receiving school adds a subsidiary one
 both schools' staff see the pupil. Made permanent on a day, the home enrolment and the
 subsidiary one end the day before and the pupil goes on the receiving school's roll as a
 single registration from that day. Returned or broken down, the subsidiary enrolment
-ends and the home one is single again.
+ends the day before and the home one stays the main registration: it was dual for the
+trial, and a single registration there would overlap the ended subsidiary one, which the
+enrolment rules (``pupils.rules.enrolment_conflict``) do not allow.
 """
 
 from __future__ import annotations
@@ -211,10 +213,6 @@ def move_outcome_record(
         move.finalised_on = on
     else:
         _end(actor, trial, on - DAY)
-        if home is not None and home.registration == M:
-            home.registration = C
-            home.save(update_fields=["registration"])
-            _audit_enrolment(actor, home, UPDATE, "registration")
     move.status = status
     move.ended_on = on
     move.full_clean()

@@ -95,12 +95,12 @@ def test_not_made_permanent_before_the_trial_ends(cast):
         )
 
 
-def test_returned_the_subsidiary_roll_ends_and_home_is_single_again(cast):
+def test_returned_the_subsidiary_roll_ends_and_home_stays_the_main_registration(cast):
     move = agree(cast)
     s.move_outcome_record(actor=cast.coordinator, move=move, status="returned", on=D(2026, 10, 1))
     home = Enrolment.objects.get(pupil=cast.pupil_a, setting=cast.school_a)
     trial = Enrolment.objects.get(pupil=cast.pupil_a, setting=cast.school_b)
-    assert (home.registration, home.end_date) == ("C", None)
+    assert (home.registration, home.end_date) == ("M", None)
     assert trial.end_date == D(2026, 9, 30)
     assert success_of(move, list(Enrolment.objects.all()), NOW.date()) is False
 
