@@ -26,12 +26,11 @@ from knotwork.placements import move_queries as q
 from knotwork.placements.move_charts import monitor_chart
 from knotwork.placements.move_forms import MoveForm, OutcomeForm, ReviewForm
 from knotwork.placements.move_models import ManagedMove
-from knotwork.placements.move_rules import earliest_trial_end, judged_on
+from knotwork.placements.move_rules import judged_on
 from knotwork.placements.move_services import (
     move_agree,
     move_outcome_record,
     move_review_record,
-    trial_weeks,
 )
 from knotwork.placements.panel_models import AgendaItem
 from knotwork.placements.panel_queries import item_for_user
@@ -72,11 +71,7 @@ def move_new(request: AuthedRequest, item_uuid: uuid.UUID) -> HttpResponse:
         .exclude(setting_type__in=[Setting.Type.PRU, Setting.Type.AP])
     )
     today = timezone.localdate()
-    initial = {
-        "starts_on": today,
-        "trial_ends_on": earliest_trial_end(today, trial_weeks()),
-        "reason": item.summary,
-    }
+    initial = {"starts_on": today, "reason": item.summary}
     form = MoveForm(
         request.POST if request.method == "POST" else None, initial=initial, receiving=receiving
     )
