@@ -24,6 +24,7 @@ from knotwork.behaviour.models import Exclusion, IncidentPupil
 from knotwork.casework import triggers
 from knotwork.casework.triggers import (
     IncidentFact,
+    MoveFact,
     RegisterWindow,
     Rule,
     SignalFact,
@@ -31,6 +32,7 @@ from knotwork.casework.triggers import (
     TriggerFacts,
 )
 from knotwork.directory.models import Partnership, Setting
+from knotwork.placements.move_models import ManagedMove
 from knotwork.pupils.models import Enrolment
 from knotwork.termdates.models import AcademicYear
 from knotwork.termdates.queries import school_days_for, session_map_for
@@ -229,6 +231,20 @@ def trigger_facts(
             if pupil_id in roll:
                 suspensions.append(SuspensionFact(pupil_id, str(exclusion_uuid), start, sessions))
 
+    moves: list[MoveFact] = []
+    if triggers.MANAGED_MOVE in kinds:
+        for pupil_id, move_uuid, starts_on, trial_ends_on in (
+            ManagedMove.objects.filter(
+                status=ManagedMove.Status.TRIAL,
+                from_setting_id__in=setting_ids,
+                starts_on__lte=on,
+            )
+            .order_by("pk")
+            .values_list("pupil_id", "uuid", "starts_on", "trial_ends_on")
+        ):
+            if pupil_id in roll:
+                moves.append(MoveFact(pupil_id, str(move_uuid), starts_on, trial_ends_on))
+
     return TriggerFacts(
         on=on,
         roll={p: setting_id for p, (_, setting_id, _) in roll.items()},
@@ -238,4 +254,5 @@ def trigger_facts(
         signals=tuple(signs),
         incidents=tuple(incidents),
         suspensions=tuple(suspensions),
+        moves=tuple(moves),
     )

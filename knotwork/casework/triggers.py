@@ -22,10 +22,12 @@ The kinds (``TriggerRule.Kind``; the values below are the same strings):
 - **repeat suspension**: the Nth suspension (2) in one term (both halves and the
   half-term holiday between); one concern a term.
 
-A managed move under way will be a kind too, once placements exist: write its evaluator
-here and register it with ``@evaluator(MANAGED_MOVE)``, with the facts it needs added to
-``TriggerFacts`` and loaded in ``trigger_queries``. Until then no evaluator is registered
-for it and its default rule is inactive.
+- **a managed move under way**: a pupil in the trial of a managed move
+  (``placements.ManagedMove``), one concern for each move, on the worklist of the setting
+  the pupil's concerns go to (the home school, the main registration during the trial).
+
+A new kind joins by registering its evaluator here with ``@evaluator(KIND)``, with the
+facts it needs added to ``TriggerFacts`` and loaded in ``trigger_queries``.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ DEFAULT_RULES: tuple[tuple[str, Decimal | None, int | None, bool], ...] = (
     (INCIDENTS, Decimal(3), 10, True),
     (SUSPENSION, None, None, True),
     (REPEAT_SUSPENSION, Decimal(2), None, True),
-    (MANAGED_MOVE, None, None, False),  # inactive until placements exist
+    (MANAGED_MOVE, None, None, True),
 )
 DEFAULTS = {kind: (threshold, window) for kind, threshold, window, _ in DEFAULT_RULES}
 
@@ -126,6 +128,16 @@ class SuspensionFact:
 
 
 @dataclass(frozen=True)
+class MoveFact:
+    """A managed move in its trial."""
+
+    pupil_id: int
+    move: str  # the move's UUID
+    starts_on: datetime.date
+    trial_ends_on: datetime.date
+
+
+@dataclass(frozen=True)
 class TriggerFacts:
     """Everything the rules read for a partnership on a day.
 
@@ -141,6 +153,7 @@ class TriggerFacts:
     signals: tuple[SignalFact, ...] = ()
     incidents: tuple[IncidentFact, ...] = ()
     suspensions: tuple[SuspensionFact, ...] = ()
+    moves: tuple[MoveFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -449,6 +462,32 @@ def repeat_suspension(rule: Rule, facts: TriggerFacts) -> list[Firing]:
                     "starts": [x.start.isoformat() for x in counted],
                     "term": key,
                     "threshold": nth,
+                },
+            )
+        )
+    return found
+
+
+@evaluator(MANAGED_MOVE)
+def managed_move(rule: Rule, facts: TriggerFacts) -> list[Firing]:
+    found: list[Firing] = []
+    for x in facts.moves:
+        setting_id = _setting(facts, x.pupil_id)
+        if setting_id is None or x.starts_on > facts.on:
+            continue
+        found.append(
+            Firing(
+                rule_id=rule.id,
+                pupil_id=x.pupil_id,
+                setting_id=setting_id,
+                key=f"move:{x.move}",
+                fired_on=x.starts_on,
+                summary=f"In the trial of a managed move from {long_date(x.starts_on)} "
+                f"to {long_date(x.trial_ends_on)}.",
+                evidence={
+                    "move": x.move,
+                    "starts_on": x.starts_on.isoformat(),
+                    "trial_ends_on": x.trial_ends_on.isoformat(),
                 },
             )
         )

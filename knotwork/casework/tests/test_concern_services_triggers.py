@@ -95,6 +95,7 @@ def test_each_rule_raises_its_concerns_on_the_pupils_setting(cast, firing):
         "incidents": 1,
         "suspension": 2,
         "repeat_suspension": 1,
+        "managed_move": 0,
     }
     assert raised("attendance_below") == [("Amira", "term:2026-autumn")]
     assert raised("incidents")[0][0] == "Liam"
@@ -145,10 +146,10 @@ def test_the_facts_are_read_in_the_same_number_of_queries_for_more_pupils(cast, 
     assert len(many) == len(few)
 
 
-def test_the_defaults_are_seven_rules_six_active_and_adopted_once(cast):
+def test_the_defaults_are_seven_rules_all_active_and_adopted_once(cast):
     made = trigger_rules_adopt_defaults(partnership=cast.partnership)
     assert len(made) == 7
-    assert [r.kind for r in made if not r.active] == ["managed_move"]
+    assert [r.kind for r in made if not r.active] == []
     rule = TriggerRule.objects.get(kind="attendance_below")
     assert (rule.threshold, rule.window_school_days, rule.stale_after_days) == (90, 30, 10)
     assert trigger_rules_adopt_defaults(partnership=cast.partnership) == []

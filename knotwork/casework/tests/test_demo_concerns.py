@@ -43,7 +43,7 @@ def test_without_casework_the_demo_has_no_concerns_and_they_can_be_added_later()
 def test_the_default_rules_fire_on_the_demo(demo):
     partnership, outcome = demo
     assert outcome.rules == 7
-    assert TriggerRule.objects.filter(partnership=partnership, active=True).count() == 6
+    assert TriggerRule.objects.filter(partnership=partnership, active=True).count() == 7
     assert outcome.raised == Concern.objects.filter(source="trigger").count() > 0
     kinds = set(Concern.objects.values_list("rule__kind", flat=True))
     assert {"suspension", "attendance_below"} <= kinds

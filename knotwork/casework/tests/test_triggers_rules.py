@@ -38,10 +38,22 @@ def test_the_kinds_are_the_models_kinds():
     assert {k for k, *_ in triggers.DEFAULT_RULES} == set(TriggerRule.Kind.values)
 
 
-def test_every_active_default_kind_has_an_evaluator_and_managed_move_none_yet():
+def test_every_default_kind_is_active_and_has_an_evaluator():
     active = {k for k, _, _, on in triggers.DEFAULT_RULES if on}
-    assert active == set(triggers.EVALUATORS)
+    assert active == set(triggers.EVALUATORS) == set(TriggerRule.Kind.values)
     assert evaluate(Rule(9, triggers.MANAGED_MOVE), facts(FRIDAY)) == []
+
+
+def test_a_managed_move_in_its_trial_fires_once_from_its_start():
+    move = triggers.MoveFact(PUPIL, "m-1", datetime.date(2026, 11, 9), datetime.date(2026, 12, 21))
+    later = triggers.MoveFact(PUPIL, "m-2", datetime.date(2026, 11, 23), datetime.date(2027, 1, 4))
+    found = evaluate(Rule(9, triggers.MANAGED_MOVE), facts(FRIDAY, moves=(move, later)))
+    assert [(f.key, f.fired_on, f.setting_id) for f in found] == [
+        ("move:m-1", datetime.date(2026, 11, 9), SETTING)
+    ]
+    assert found[0].summary == (
+        "In the trial of a managed move from 9 November 2026 to 21 December 2026."
+    )
 
 
 def test_attendance_under_90_percent_over_30_school_days_fires_with_its_figures():

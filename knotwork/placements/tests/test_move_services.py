@@ -123,3 +123,20 @@ def test_success_is_read_from_the_enrolments(cast, days_ago, still_on_roll, expe
         ).update(end_date=finalised + datetime.timedelta(days=300))
     move.refresh_from_db()
     assert success_of(move, list(Enrolment.objects.all()), today) is expected
+
+
+def test_a_move_in_its_trial_raises_a_concern_at_the_home_school(cast):
+    from knotwork.casework.concern_services import trigger_rules_adopt_defaults, triggers_run
+    from knotwork.casework.models import Concern
+
+    move = agree(cast)
+    trigger_rules_adopt_defaults(partnership=cast.partnership)
+    triggers_run(partnership=cast.partnership, on=NOW.date())
+    triggers_run(partnership=cast.partnership, on=NOW.date())  # once per move
+    concern = Concern.objects.get(rule__kind="managed_move")
+    assert (concern.pupil, concern.setting_id, concern.fired_on) == (
+        cast.pupil_a,
+        cast.school_a.pk,
+        START,
+    )
+    assert concern.evidence["move"] == str(move.uuid)
