@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -232,9 +233,28 @@ def test_the_monitor_keeps_to_a_query_budget(client, cast):
         client.get(reverse("placements:move-monitor"))
     for _ in range(12):
         make_move(cast, make_pupil(setting=cast.school_a))
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("placements:move-monitor"))
     assert len(many) == len(few) and len(many) <= 15
+    with CaptureQueriesContext(connection) as kept:
+        client.get(reverse("placements:move-monitor"))
+    assert len(kept) == len(few) - 1  # the roll by group is kept a while
+
+
+def test_the_roll_by_group_is_counted_again_the_next_day(client, cast):
+    make_move(cast)
+    for _ in range(6):
+        make_pupil(setting=cast.school_a)
+    signed_in(client)
+    first = client.get(reverse("placements:move-monitor")).context["m"]
+    make_pupil(setting=cast.school_a)
+    same_day = client.get(reverse("placements:move-monitor")).context["m"]
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        next_day = signed_in(client).get(reverse("placements:move-monitor")).context["m"]
+    total = [r.cells["on_roll"] for r in first.groups[0].rows if r.total]
+    assert total == [r.cells["on_roll"] for r in same_day.groups[0].rows if r.total]
+    assert [r.cells["on_roll"] for r in next_day.groups[0].rows if r.total] != total
 
 
 def test_the_csv_holds_figures_and_no_pupil(client, cast):
