@@ -92,3 +92,11 @@ class ActionForm(forms.Form):
         item = self.fields["item"]
         assert isinstance(item, forms.ChoiceField)
         item.choices = [("", "The meeting as a whole"), *items]
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label="Date of the meeting", widget=DateInput())
+
+
+class DoneForm(forms.Form):
+    done_on = forms.DateField(label="Done on", widget=DateInput())

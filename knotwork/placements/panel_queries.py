@@ -17,6 +17,7 @@ from knotwork.placements.panel_access import PanelRights, names_shown, panel_rig
 from knotwork.placements.panel_models import (
     AgendaItem,
     MeetingAttendance,
+    Panel,
     PanelAction,
     PanelMeeting,
     PanelMember,
@@ -31,6 +32,34 @@ def meetings_for_user(user: User | AnonymousUser) -> QuerySet[PanelMeeting]:
         .select_related("panel")
         .order_by("-held_on", "pk")
     )
+
+
+def panels_run_by(user: User | AnonymousUser) -> list[Panel]:
+    """Panels whose meetings the user runs (schedules, records)."""
+    return [p for p in visible_panels(user).order_by("name") if panel_rights(user, p).runs]
+
+
+def panel_for_user(user: User | AnonymousUser, panel_uuid: uuid_module.UUID | str) -> Panel:
+    panel = Panel.objects.filter(uuid=panel_uuid).select_related("partnership").first()
+    if panel is None or not panel_rights(user, panel).sees:
+        raise Http404("No such panel")
+    return panel
+
+
+def action_for_user(
+    user: User | AnonymousUser, action_uuid: uuid_module.UUID | str
+) -> tuple[PanelAction, PanelRights]:
+    action = (
+        PanelAction.objects.filter(uuid=action_uuid)
+        .select_related("meeting", "meeting__panel")
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action")
+    rights = panel_rights(user, action.meeting.panel)
+    if not rights.sees:
+        raise Http404("No such action")
+    return action, rights
 
 
 def meeting_for_user(

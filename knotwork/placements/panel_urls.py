@@ -6,6 +6,7 @@ from knotwork.placements import panel_views as views
 
 urlpatterns = [
     path("", views.panel_list, name="panel-list"),
+    path("<uuid:panel_uuid>/meetings/", views.panel_meeting_new, name="panel-meeting-new"),
     path("meetings/<uuid:meeting_uuid>/", views.panel_meeting, name="panel-meeting"),
     path("meetings/<uuid:meeting_uuid>/items/", views.panel_item_new, name="panel-item-new"),
     path(
@@ -16,4 +17,5 @@ urlpatterns = [
     path("meetings/<uuid:meeting_uuid>/actions/", views.panel_action_new, name="panel-action-new"),
     path("meetings/<uuid:meeting_uuid>/minutes.pdf", views.panel_minutes, name="panel-minutes"),
     path("items/<uuid:item_uuid>/decision/", views.panel_item_decide, name="panel-item-decide"),
+    path("actions/<uuid:action_uuid>/done/", views.panel_action_done, name="panel-action-done"),
 ]

@@ -26,19 +26,67 @@ from knotwork.directory.models import Organisation
 from knotwork.placements import panel_queries as q
 from knotwork.placements import panel_services as services
 from knotwork.placements.panel_access import PanelRights
-from knotwork.placements.panel_forms import ActionForm, AttendanceForm, DecisionForm, ItemForm
+from knotwork.placements.panel_forms import (
+    ActionForm,
+    AttendanceForm,
+    DecisionForm,
+    DoneForm,
+    ItemForm,
+    MeetingForm,
+)
 from knotwork.placements.panel_models import AgendaItem, PanelMeeting
 from knotwork.pupils.access import visible_pupils
 
 VIEW = AuditEntry.Action.VIEW
 
 
-@require_http_methods(["GET"])
-def panel_list(request: AuthedRequest) -> HttpResponse:
+def _list_page(
+    request: AuthedRequest, failed: tuple[int, MeetingForm] | None = None
+) -> HttpResponse:
     meetings = q.meetings_for_user(request.user)
     page = Paginator(meetings, django_settings.KNOTWORK_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "today": timezone.localdate()}
+    panels = [
+        (panel, failed[1] if failed and failed[0] == panel.pk else MeetingForm())
+        for panel in q.panels_run_by(request.user)
+    ]
+    context = {"page": page, "today": timezone.localdate(), "panels": panels}
     return render(request, "placements/panel_list.html", context)
+
+
+@require_http_methods(["GET"])
+def panel_list(request: AuthedRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+@require_http_methods(["POST"])
+def panel_meeting_new(request: AuthedRequest, panel_uuid: uuid.UUID) -> HttpResponse:
+    panel = q.panel_for_user(request.user, panel_uuid)
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting = services.panel_meeting_schedule(
+                actor=request.user, panel=panel, held_on=form.cleaned_data["held_on"]
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, "Meeting added.")
+            return redirect("placements:panel-meeting", meeting_uuid=meeting.uuid)
+    return _list_page(request, (panel.pk, form))
+
+
+@require_http_methods(["POST"])
+def panel_action_done(request: AuthedRequest, action_uuid: uuid.UUID) -> HttpResponse:
+    action, _ = q.action_for_user(request.user, action_uuid)
+    form = DoneForm(request.POST)
+    if form.is_valid():
+        services.panel_action_done(
+            actor=request.user, action=action, done_on=form.cleaned_data["done_on"]
+        )
+        messages.success(request, "Action marked done.")
+    else:
+        messages.error(request, "Give the day the action was done.")
+    return redirect("placements:panel-meeting", meeting_uuid=action.meeting.uuid)
 
 
 def _organisations(request: AuthedRequest, meeting: PanelMeeting, rights: PanelRights) -> list[Any]:

@@ -218,3 +218,42 @@ def test_the_minutes_are_a_pdf_and_their_names_are_audited(client, world):
     assert response.content.startswith(b"%PDF")
     assert "Amira" not in response["Content-Disposition"]
     assert AuditEntry.objects.filter(action="export", what="panel minutes PDF").count() == 1
+
+
+# --- Scheduling a meeting and marking an action done -----------------------------------------
+
+
+def test_the_coordinator_adds_a_meeting(client, world):
+    url = reverse("placements:panel-meeting-new", args=[world.panel.uuid])
+    response = signed_in(client, "coordinator").post(url, {"held_on": "2026-12-17"})
+    meeting = world.panel.meetings.get(held_on=datetime.date(2026, 12, 17))
+    assert response["Location"] == reverse("placements:panel-meeting", args=[meeting.uuid])
+    assert AuditEntry.objects.filter(object_id=str(meeting.uuid), action="create").exists()
+    again = signed_in(client, "coordinator").post(url, {"held_on": "2026-12-17"})
+    assert again.status_code == 200 and world.panel.meetings.count() == 2
+    assert signed_in(client, "coordinator").get(url).status_code == 405
+
+
+def test_only_those_who_run_the_panel_add_meetings(client, world):
+    url = reverse("placements:panel-meeting-new", args=[world.panel.uuid])
+    assert signed_in(client, "officer").post(url, {"held_on": "2026-12-17"}).status_code == 403
+    assert signed_in(client, "outsider").post(url, {"held_on": "2026-12-17"}).status_code == 404
+    assert world.panel.meetings.count() == 1
+
+
+def test_the_owner_marks_their_action_done_and_others_may_not(client, world, cast):
+    action = PanelAction.objects.create(
+        meeting=world.meeting,
+        text="Send the plan",
+        owner=cast.officer,
+        due_on=datetime.date(2026, 12, 3),
+    )
+    url = reverse("placements:panel-action-done", args=[action.uuid])
+    assert (
+        signed_in(client, "police_officer").post(url, {"done_on": "2026-11-23"}).status_code == 403
+    )
+    assert signed_in(client, "outsider").post(url, {"done_on": "2026-11-23"}).status_code == 404
+    response = signed_in(client).post(url, {"done_on": "2026-11-23"})
+    assert response["Location"] == page_url(world)
+    action.refresh_from_db()
+    assert action.done_on == datetime.date(2026, 11, 23)
