@@ -11,13 +11,14 @@ from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from knotwork.accounts.models import User
+from knotwork.accounts.models import Membership, Role, User
 from knotwork.casework.referral_views import show_errors
 from knotwork.core.audit import audit_record_many
 from knotwork.core.http import AuthedRequest
@@ -98,15 +99,16 @@ def _organisations(request: AuthedRequest, meeting: PanelMeeting, rights: PanelR
 
 
 def _people(meeting: PanelMeeting) -> list[User]:
+    """Who may own an action: people of the panel's member organisations and of the
+    partnership's LA service, board members aside."""
     seated = Organisation.objects.filter(panel_seats__panel_id=meeting.panel_id)
     officers = meeting.panel.partnership.memberships.filter(
         organisation__kind=Organisation.Kind.LA_SERVICE
     ).values("organisation_id")
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(memberships__organisation__in=seated)
-        .union(User.objects.filter(is_active=True, memberships__organisation_id__in=officers))
+    places = Membership.objects.exclude(role=Role.BOARD_MEMBER).filter(
+        Q(organisation__in=seated) | Q(organisation_id__in=officers)
     )
+    return list(User.objects.filter(is_active=True, pk__in=places.values("user_id")))
 
 
 def _meeting_page(

@@ -257,3 +257,11 @@ def test_the_owner_marks_their_action_done_and_others_may_not(client, world, cas
     assert response["Location"] == page_url(world)
     action.refresh_from_db()
     assert action.done_on == datetime.date(2026, 11, 23)
+
+
+def test_actions_are_owned_by_the_panels_people_not_board_members(client, world, cast):
+    with time_machine.travel(AFTER_THE_MEETING, tick=False):
+        page = signed_in(client, "coordinator").get(page_url(world))
+    owners = set(page.context["action_form"].fields["owner"].queryset)
+    assert {cast.officer, cast.coordinator, world.police_officer} <= owners
+    assert cast.board_member not in owners and cast.outsider not in owners

@@ -49,6 +49,7 @@ def test_a_case_put_forward_becomes_a_managed_move_seen_in_the_monitor(page, liv
     page.context.clear_cookies()
     sign_in(page, live_server, "coordinator")
     page.goto(meeting_url)
+    screenshot(page, "placements-panel-meeting")
     decision = page.get_by_role("form", name="Decision on item 1")
     decision.get_by_label("The panel's decision").select_option(label="Agreed")
     decision.get_by_label("Note of the decision").fill("Beacon High has a place in Year 9.")
