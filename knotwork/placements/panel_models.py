@@ -152,6 +152,14 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="+",
     )
+    referral = models.ForeignKey(
+        "casework.Referral",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        help_text="The referral to the panel this case came from, if any.",
+    )
     summary = models.TextField()
     decision = models.CharField(max_length=12, choices=Decision.choices, blank=True)
     decision_note = models.TextField(blank=True)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from knotwork.accounts.models import User
+from knotwork.casework.models import Referral
 from knotwork.placements.panel_access import PanelRights, names_shown, panel_rights, visible_panels
 from knotwork.placements.panel_models import (
     AgendaItem,
@@ -23,6 +24,7 @@ from knotwork.placements.panel_models import (
     PanelMember,
 )
 from knotwork.placements.panel_rules import absences, too_often_absent, year_of_meetings
+from knotwork.pupils.access import visible_among
 
 
 def meetings_for_user(user: User | AnonymousUser) -> QuerySet[PanelMeeting]:
@@ -164,6 +166,25 @@ def agenda(
     ]
     actions = list(PanelAction.objects.filter(meeting=meeting).select_related("owner", "item"))
     return Agenda(rows, member_rows, actions, (first, last))
+
+
+#: Referrals to the panel shown on a meeting's page, the oldest first.
+REFERRALS_SHOWN = 20
+
+
+def referrals_waiting(
+    user: User | AnonymousUser, meeting: PanelMeeting, today: datetime.date
+) -> list[Referral]:
+    """Open referrals to the panel's partnership not yet on an agenda, whose pupil the user
+    sees, the oldest first."""
+    found = list(
+        Referral.objects.filter(panel_id=meeting.panel.partnership_id, status__in=Referral.OPEN)
+        .filter(agenda_items__isnull=True)
+        .select_related("pupil", "from_organisation")
+        .order_by("sent_at", "pk")[: REFERRALS_SHOWN * 2]
+    )
+    seen = visible_among(user, {r.pupil_id for r in found}, today)
+    return [r for r in found if r.pupil_id in seen][:REFERRALS_SHOWN]
 
 
 def attendance_counts(meeting: PanelMeeting) -> Counter[str]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.accounts.models import User
+from knotwork.casework.models import Referral
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Organisation
@@ -26,6 +27,10 @@ from knotwork.pupils.models import Pupil
 
 CREATE = AuditEntry.Action.CREATE
 UPDATE = AuditEntry.Action.UPDATE
+
+
+def pupil_pk(pupil: Pupil | None) -> int | None:
+    return pupil.pk if pupil is not None else None
 
 
 def _require_run(actor: User, panel: Panel) -> None:
@@ -54,9 +59,11 @@ def panel_item_put_forward(
     summary: str,
     organisation: Organisation,
     pupil: Pupil | None = None,
+    referral: Referral | None = None,
 ) -> AgendaItem:
     """Put a case (or other business) on a meeting's agenda, for an organisation with a
-    seat on the panel. A pupil's case needs the right to change the pupil's record."""
+    seat on the panel (or from a referral to the partnership's panel). A pupil's case
+    needs the right to change the pupil's record."""
     rights = panel_rights(actor, meeting.panel)
     if not rights.puts_forward:
         raise PermissionDenied("You may not put cases forward to this panel.")
@@ -70,6 +77,10 @@ def panel_item_put_forward(
         raise PermissionDenied("You may not put this pupil forward.")
     if not summary.strip():
         raise ValidationError({"summary": "Say what the panel is asked to decide."})
+    if referral is not None and (
+        referral.panel_id != meeting.panel.partnership_id or referral.pupil_id != pupil_pk(pupil)
+    ):
+        raise ValidationError("That referral was not made to this panel about this pupil.")
     seated = meeting.panel.members.filter(organisation=organisation).exists()
     if not seated and not rights.runs:
         raise ValidationError({"organisation": "Cases come from organisations on the panel."})
@@ -81,12 +92,35 @@ def panel_item_put_forward(
         summary=summary.strip(),
         put_forward_by=organisation,
         put_forward_by_user=actor,
+        referral=referral,
         position=(last or 0) + 1,
     )
     item.full_clean()
     item.save()
     audit_record(actor=actor, action=CREATE, pupil=pupil, obj=item, what=f"agenda item {kind}")
     return item
+
+
+@transaction.atomic
+def panel_item_from_referral(
+    *, actor: User, meeting: PanelMeeting, referral: Referral, kind: str
+) -> AgendaItem:
+    """Put a referral made to the partnership's panel (``casework``) on a meeting's
+    agenda: the case of the referring organisation, in its words."""
+    _require_run(actor, meeting.panel)
+    if referral.status not in Referral.OPEN:
+        raise ValidationError("That referral is no longer open.")
+    if referral.agenda_items.exists():
+        raise ValidationError("That referral is already on an agenda.")
+    return panel_item_put_forward(
+        actor=actor,
+        meeting=meeting,
+        kind=kind,
+        summary=referral.reason,
+        organisation=referral.from_organisation,
+        pupil=referral.pupil,
+        referral=referral,
+    )
 
 
 @transaction.atomic

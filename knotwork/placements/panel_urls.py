@@ -10,6 +10,11 @@ urlpatterns = [
     path("meetings/<uuid:meeting_uuid>/", views.panel_meeting, name="panel-meeting"),
     path("meetings/<uuid:meeting_uuid>/items/", views.panel_item_new, name="panel-item-new"),
     path(
+        "meetings/<uuid:meeting_uuid>/referrals/<uuid:referral_uuid>/",
+        views.panel_item_from_referral,
+        name="panel-item-from-referral",
+    ),
+    path(
         "meetings/<uuid:meeting_uuid>/attendance/",
         views.panel_attendance,
         name="panel-attendance",

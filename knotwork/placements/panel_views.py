@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -134,6 +134,16 @@ def _meeting_page(
         "today": today,
         "decision_forms": {},
     }
+    if rights.runs and meeting.status == PanelMeeting.Status.PLANNED:
+        waiting = q.referrals_waiting(request.user, meeting, today)
+        context["referrals"] = waiting
+        context["kinds"] = [k for k in AgendaItem.Kind.choices if k[0] != AgendaItem.Kind.OTHER]
+        audit_record_many(
+            actor=request.user,
+            action=VIEW,
+            records=[(r.pupil_id, r) for r in waiting],
+            what="referrals to the panel",
+        )
     if rights.puts_forward and meeting.status == PanelMeeting.Status.PLANNED:
         context["item_form"] = bound.get("item_form") or ItemForm(
             organisations=_organisations(request, meeting, rights)
@@ -201,6 +211,32 @@ def panel_item_new(request: AuthedRequest, meeting_uuid: uuid.UUID) -> HttpRespo
                 messages.success(request, "Case put forward to the meeting.")
                 return redirect("placements:panel-meeting", meeting_uuid=meeting.uuid)
     return _meeting_page(request, meeting, rights, item_form=form)
+
+
+@require_http_methods(["POST"])
+def panel_item_from_referral(
+    request: AuthedRequest, meeting_uuid: uuid.UUID, referral_uuid: uuid.UUID
+) -> HttpResponse:
+    meeting, rights = q.meeting_for_user(request.user, meeting_uuid)
+    if not rights.runs:
+        raise PermissionDenied("Only the partnership's officers build the agenda from referrals.")
+    found = q.referrals_waiting(request.user, meeting, timezone.localdate())
+    referral = next((r for r in found if r.uuid == referral_uuid), None)
+    if referral is None:
+        raise Http404("No such referral")
+    kind = request.POST.get("kind", "")
+    if kind not in AgendaItem.Kind.values or kind == AgendaItem.Kind.OTHER:
+        messages.error(request, "Choose what kind of case the referral is.")
+        return redirect("placements:panel-meeting", meeting_uuid=meeting.uuid)
+    try:
+        services.panel_item_from_referral(
+            actor=request.user, meeting=meeting, referral=referral, kind=kind
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Referral put on the agenda.")
+    return redirect("placements:panel-meeting", meeting_uuid=meeting.uuid)
 
 
 @require_http_methods(["POST"])

@@ -265,3 +265,56 @@ def test_actions_are_owned_by_the_panels_people_not_board_members(client, world,
     owners = set(page.context["action_form"].fields["owner"].queryset)
     assert {cast.officer, cast.coordinator, world.police_officer} <= owners
     assert cast.board_member not in owners and cast.outsider not in owners
+
+
+# --- The agenda from referrals to the panel ---------------------------------------------------
+
+
+def make_panel_referral(cast, pupil, **overrides):
+    from knotwork.casework.models import Referral
+
+    values = {
+        "pupil": pupil,
+        "from_organisation": cast.school_a,
+        "panel": cast.partnership,
+        "reason": "Out of school for five weeks; no place offered.",
+        "lawful_basis": "public_task",
+        "basis_decided_by": cast.officer,
+        "sent_at": NOW - datetime.timedelta(days=3),
+        "sent_by": cast.officer,
+    }
+    values.update(overrides)
+    return Referral.objects.create(**values)
+
+
+def test_referrals_to_the_panel_wait_on_the_meeting_page_and_go_on_the_agenda(client, world, cast):
+    referral = make_panel_referral(cast, cast.linked_pupil)
+    page = signed_in(client, "coordinator").get(page_url(world))
+    assert page.context["referrals"] == [referral]
+    assert AuditEntry.objects.filter(
+        what="referrals to the panel", pupil=cast.linked_pupil
+    ).exists()
+    url = reverse("placements:panel-item-from-referral", args=[world.meeting.uuid, referral.uuid])
+    assert signed_in(client, "coordinator").get(url).status_code == 405
+    response = signed_in(client, "coordinator").post(url, {"kind": "hard_to_place"})
+    assert response["Location"] == page_url(world)
+    item = AgendaItem.objects.get(referral=referral)
+    assert (item.pupil, item.kind, item.put_forward_by_id, item.summary) == (
+        cast.linked_pupil,
+        "hard_to_place",
+        cast.school_a.pk,
+        referral.reason,
+    )
+    assert signed_in(client, "coordinator").get(page_url(world)).context["referrals"] == []
+    # Once on an agenda it is not offered again.
+    assert signed_in(client, "coordinator").post(url, {"kind": "hard_to_place"}).status_code == 404
+
+
+def test_only_those_who_run_the_panel_add_referrals(client, world, cast):
+    referral = make_panel_referral(cast, cast.linked_pupil)
+    url = reverse("placements:panel-item-from-referral", args=[world.meeting.uuid, referral.uuid])
+    assert signed_in(client, "officer").post(url, {"kind": "fair_access"}).status_code == 403
+    assert signed_in(client, "outsider").post(url, {"kind": "fair_access"}).status_code == 404
+    assert "referrals" not in signed_in(client, "officer").get(page_url(world)).context
+    response = signed_in(client, "coordinator").post(url, {"kind": "other"})
+    assert response.status_code == 302 and not AgendaItem.objects.filter(referral=referral).exists()
