@@ -273,3 +273,18 @@ def test_the_monitor_is_for_people_in_the_partnership(client, cast):
     client.logout()
     response = client.get(reverse("placements:move-monitor"))
     assert response.status_code == 302
+
+
+def test_the_move_list_pages_and_keeps_to_a_query_budget(client, cast, settings):
+    settings.KNOTWORK_PAGE_SIZE = 5
+    url = reverse("placements:move-list")
+    make_move(cast, make_pupil(setting=cast.school_a))
+    signed_in(client)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(11):
+        make_move(cast, make_pupil(setting=cast.school_a))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["page"].paginator.num_pages == 3
+    assert len(many) == len(few) and len(many) <= 15

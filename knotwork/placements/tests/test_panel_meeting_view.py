@@ -318,3 +318,20 @@ def test_only_those_who_run_the_panel_add_referrals(client, world, cast):
     assert "referrals" not in signed_in(client, "officer").get(page_url(world)).context
     response = signed_in(client, "coordinator").post(url, {"kind": "other"})
     assert response.status_code == 302 and not AgendaItem.objects.filter(referral=referral).exists()
+
+
+def test_the_meeting_list_pages_and_keeps_to_a_query_budget(client, world, settings):
+    from knotwork.placements.panel_models import PanelMeeting
+
+    settings.KNOTWORK_PAGE_SIZE = 5
+    url = reverse("placements:panel-list")
+    signed_in(client, "coordinator")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for month in range(1, 13):
+        PanelMeeting.objects.create(panel=world.panel, held_on=datetime.date(2025, month, 15))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 5
+    assert response.context["page"].paginator.num_pages == 3
+    assert len(many) <= len(few) + 1 and len(many) <= 15
