@@ -384,6 +384,75 @@ def monitor(partnership: Partnership, today: Date) -> Monitor:
     )
 
 
+@dataclass(frozen=True)
+class YearAfter:
+    """Moves whose year from the start is over, and how their pupils did in it against
+    the year before (Annex A 3.1: "tracked over a year and demonstrates an improving
+    trend from the previous placement")."""
+
+    partnership: Partnership
+    tracked: int
+    with_attendance: int  # moves with registers in both years
+    attendance_before: Decimal | None  # mean of the pupils' rates
+    attendance_after: Decimal | None
+    attendance_improved: int
+    suspensions_before: int
+    suspensions_after: int
+    fewer_suspensions: int
+    minimum: int
+
+    @property
+    def shown(self) -> bool:
+        return self.tracked >= self.minimum
+
+    @property
+    def attendance_change(self) -> Decimal | None:
+        return rules.change(self.attendance_before, self.attendance_after)
+
+    @property
+    def suspensions_change(self) -> int:
+        return self.suspensions_after - self.suspensions_before
+
+
+def _mean(values: Sequence[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+
+
+def year_after(partnership: Partnership, today: Date) -> YearAfter:
+    """Every move from the partnership's settings that started at least a year ago, each
+    pupil's attendance and suspensions in the year before and the year after."""
+    setting_ids = PartnershipMember.objects.filter(partnership=partnership).values(
+        "organisation_id"
+    )
+    moves = list(
+        ManagedMove.objects.filter(
+            from_setting_id__in=setting_ids, starts_on__lte=today - YEAR + DAY
+        ).select_related("pupil")
+    )
+    figures = [before_and_after(m, today) for m in moves]
+    both = [
+        f for f in figures if f.attendance_before is not None and f.attendance_after is not None
+    ]
+    return YearAfter(
+        partnership=partnership,
+        tracked=len(figures),
+        with_attendance=len(both),
+        attendance_before=_mean(
+            [f.attendance_before for f in both if f.attendance_before is not None]
+        ),
+        attendance_after=_mean(
+            [f.attendance_after for f in both if f.attendance_after is not None]
+        ),
+        attendance_improved=sum(1 for f in both if (f.attendance_change or 0) > 0),
+        suspensions_before=sum(f.suspensions_before for f in figures),
+        suspensions_after=sum(f.suspensions_after for f in figures),
+        fewer_suspensions=sum(1 for f in figures if f.suspensions_after < f.suspensions_before),
+        minimum=int(settings.KNOTWORK_ATTENDANCE_SUPPRESS_BELOW),
+    )
+
+
 MONITOR_HEADER = [
     "Setting",
     "Moves sent",

@@ -194,6 +194,13 @@ def move_monitor(request: AuthedRequest) -> HttpResponse:
     return render(request, "placements/move_monitor.html", context)
 
 
+@require_http_methods(["GET"])
+def move_year_after(request: AuthedRequest) -> HttpResponse:
+    """The partnership's figures only: no pupil is named."""
+    figures = q.year_after(_partnership(request), timezone.localdate())
+    return render(request, "placements/move_year_after.html", {"y": figures})
+
+
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

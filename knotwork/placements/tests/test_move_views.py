@@ -296,3 +296,25 @@ def test_the_move_list_pages_and_keeps_to_a_query_budget(client, cast, settings)
         response = client.get(url)
     assert response.context["page"].paginator.num_pages == 3
     assert len(many) == len(few) and len(many) <= 15
+
+
+def test_the_year_after_compares_suspensions_and_attendance_for_moves_a_year_old(client, cast):
+    from knotwork.behaviour.testing import make_exclusion
+
+    pupils = [make_pupil(setting=cast.school_a, enrolled_on=D(2023, 9, 1)) for _ in range(5)]
+    for pupil in pupils:
+        make_move(cast, pupil, starts_on=D(2025, 9, 15), trial_ends_on=D(2025, 10, 27))
+    make_move(cast, make_pupil(setting=cast.school_a))  # started this term: not yet tracked
+    for day in (D(2025, 3, 3), D(2025, 6, 2)):  # the year before
+        make_exclusion(pupil=pupils[0], recorded_by=cast.officer, start_date=day)
+    make_exclusion(pupil=pupils[1], recorded_by=cast.officer, start_date=D(2026, 1, 12))
+    response = signed_in(client).get(reverse("placements:move-year-after"))
+    y = response.context["y"]
+    assert (y.tracked, y.suspensions_before, y.suspensions_after, y.fewer_suspensions) == (
+        5,
+        2,
+        1,
+        1,
+    )
+    assert y.suspensions_change == -1 and y.shown
+    assert "Sam" not in response.content.decode()
