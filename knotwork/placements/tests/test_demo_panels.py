@@ -90,5 +90,7 @@ def test_the_pages_open_on_the_demo(built, client):
     meeting = PanelMeeting.objects.filter(status="held").order_by("-held_on").first()
     assert client.get(reverse("placements:panel-meeting", args=[meeting.uuid])).status_code == 200
     assert client.get(reverse("placements:move-monitor")).status_code == 200
+    year_after = client.get(reverse("placements:move-year-after"))
+    assert year_after.status_code == 200 and year_after.context["y"].tracked > 0
     move = ManagedMove.objects.filter(status="trial").first()
     assert client.get(reverse("placements:move-detail", args=[move.uuid])).status_code == 200
