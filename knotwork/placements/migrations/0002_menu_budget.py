@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("casework", "0005_concern_worklist_order_index"),
         ("directory", "0003_partnership_persistent_absence_threshold"),

@@ -53,7 +53,10 @@ def make_item(cast: Cast, **overrides: Any) -> MenuItem:
     return item
 
 
-def make_budget(cast: Cast, *, contributions: Decimal = D("10000.00")) -> PooledBudget:
+TEN_THOUSAND = D("10000.00")
+
+
+def make_budget(cast: Cast, *, contributions: Decimal = TEN_THOUSAND) -> PooledBudget:
     budget = PooledBudget.objects.create(
         partnership=cast.partnership, start_year=2026, accountable_manager=cast.coordinator
     )

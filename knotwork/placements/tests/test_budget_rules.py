@@ -137,9 +137,7 @@ def test_a_statement_by_hand():
         ("Interventions", D("225.00")),
         ("Training", D("800.00")),
     ]
-    assert [(line.label, line.amount) for line in s.commitments] == [
-        ("Interventions", D("350.00"))
-    ]
+    assert [(line.label, line.amount) for line in s.commitments] == [("Interventions", D("350.00"))]
     # 11,500 - 4,025 - 350
     assert (s.contributed, s.spent, s.committed, s.balance) == (
         D("11500.00"),
