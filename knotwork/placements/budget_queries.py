@@ -29,6 +29,7 @@ from knotwork.placements.budget_rules import (
     Entry,
     Statement,
     cost_per_improved,
+    money,
     pupil_improved,
     share,
     statement,
@@ -77,7 +78,7 @@ def budget_statement(budget: PooledBudget, *, through: datetime.date | None = No
         (
             Entry(
                 kind=kind,
-                amount=total,
+                amount=money(total),
                 category=categories.get(category, category),
                 contributor=setting_name or "",
                 source=sources.get(source, source),
@@ -111,7 +112,7 @@ def setting_accounts(budget: PooledBudget) -> list[AccountRow]:
         .annotate(total=Sum("amount"))
         .order_by()
     ):
-        sums[name][kind] += total
+        sums[name][kind] += money(total)
     return [
         AccountRow(
             name,
@@ -156,13 +157,14 @@ class OutcomeRow:
 
 
 def _order_sums(budget: PooledBudget, kind: str) -> dict[int, Decimal]:
-    return dict(
-        BudgetEntry.objects.filter(order__budget=budget, kind=kind)
+    return {
+        order_id: money(total)
+        for order_id, total in BudgetEntry.objects.filter(order__budget=budget, kind=kind)
         .values_list("order_id")
         .annotate(total=Sum("amount"))
         .values_list("order_id", "total")
         .order_by()
-    )
+    }
 
 
 #: How far from an order's dates a case's measure may start and still be read for it,

@@ -61,7 +61,7 @@ def _committed(budget: PooledBudget, category: str) -> Decimal:
         .annotate(total=Sum("amount"))
         .values_list("kind", "total")
     )
-    return sums.get(Kind.COMMITMENT, ZERO) - sums.get(Kind.RELEASE, ZERO)
+    return money(sums.get(Kind.COMMITMENT, ZERO) - sums.get(Kind.RELEASE, ZERO))
 
 
 @transaction.atomic

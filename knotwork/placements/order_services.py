@@ -116,7 +116,7 @@ def order_sums(order: InterventionOrder) -> dict[str, Decimal]:
         .annotate(total=Sum("amount"))
         .values_list("kind", "total")
     )
-    return {kind: sums.get(kind, ZERO) for kind in Kind.values}
+    return {kind: money(sums.get(kind, ZERO)) for kind in Kind.values}
 
 
 def order_committed(order: InterventionOrder) -> Decimal:

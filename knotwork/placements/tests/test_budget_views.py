@@ -60,7 +60,7 @@ def test_the_budget_page_shows_the_balance_and_the_lines(client, cast):
         D("8050.00"),
     )
     page = response.content.decode()
-    assert "£8050.00" in page and "Alternative provision" in page
+    assert "£8,050.00" in page and "Alternative provision" in page
     assert "Amira" not in page  # the budget names no pupil
     assert response.context["chart"] is not None
     assert not response.context["can_keep"]
@@ -115,7 +115,7 @@ def test_the_statement_as_pdf_a_governing_board_can_read(client, cast):
     html = statement_html(
         budget, budget_statement(budget), setting_accounts(budget), datetime.date(2026, 11, 24)
     )
-    assert "pooled budget 2026/27" in html and "£8050.00" in html and "Amira" not in html
+    assert "pooled budget 2026/27" in html and "£8,050.00" in html and "Amira" not in html
 
 
 def test_the_manager_adds_a_contribution(client, cast):

@@ -90,9 +90,9 @@ def test_every_setting_contributes_and_each_category_has_spending(built):
 def test_the_ledger_matches_the_sessions_and_the_statement_balances(built):
     budget = PooledBudget.objects.get()
     charged = DeliveredSession.objects.aggregate(total=Sum("charge"))["total"]
-    spent = budget.entries.filter(kind="spend", order__isnull=False).aggregate(
-        total=Sum("amount")
-    )["total"]
+    spent = budget.entries.filter(kind="spend", order__isnull=False).aggregate(total=Sum("amount"))[
+        "total"
+    ]
     assert charged == spent
     for order in InterventionOrder.objects.exclude(status__in=["ordered", "in_progress"]):
         sums = order_sums(order)
