@@ -160,5 +160,19 @@ def may_keep_budget(user: Anyone, budget: PooledBudget) -> bool:
     return budget.partnership_id in service_partnership_ids(user, edit=True)
 
 
+def manager_candidates(partnerships: QuerySet[Partnership]) -> QuerySet[User]:
+    """Who may be a budget's accountable manager: anyone working in one of the
+    partnerships' organisations (seed 004 para 82: often someone from one school)."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__partnership_memberships__partnership__in=partnerships,
+        )
+        .exclude(memberships__role=Role.BOARD_MEMBER)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def may_order_for_pupil(user: Anyone, pupil_id: int) -> bool:
     return bool(visible_among(user, [pupil_id], for_edit=True))

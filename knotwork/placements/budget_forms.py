@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from knotwork.accounts.models import User
-from knotwork.directory.models import Outcome, Setting
+from knotwork.directory.models import Outcome, Partnership, Setting
 from knotwork.placements.budget_models import (
     BudgetEntry,
     InterventionOrder,
@@ -178,6 +178,34 @@ class RefundForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["amount"].help_text = "Leave empty to refund everything still charged."
+
+
+class BudgetOpenForm(forms.Form):
+    partnership = forms.ModelChoiceField(
+        label="Partnership", queryset=Partnership.objects.none(), empty_label=None
+    )
+    start_year = forms.IntegerField(
+        label="Year it starts", min_value=2000, max_value=2100, help_text="2026 for 2026/27."
+    )
+    accountable_manager = PersonField(
+        label="Accountable manager",
+        queryset=User.objects.none(),
+        help_text="Accountable to the partnership's schools for all expenditure.",
+    )
+    plan = forms.CharField(
+        label="What the pooled funds are for", widget=forms.Textarea, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        partnerships: QuerySet[Partnership],
+        managers: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships  # type: ignore[attr-defined]
+        self.fields["accountable_manager"].queryset = managers  # type: ignore[attr-defined]
 
 
 ENTRY_KINDS = [(k, label) for k, label in BudgetEntry.Kind.choices if k != BudgetEntry.Kind.REFUND]

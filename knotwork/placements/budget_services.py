@@ -17,7 +17,11 @@ from knotwork.accounts.models import User
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership, Setting
-from knotwork.placements.budget_access import may_keep_budget, service_partnership_ids
+from knotwork.placements.budget_access import (
+    manager_candidates,
+    may_keep_budget,
+    service_partnership_ids,
+)
 from knotwork.placements.budget_models import BudgetEntry, PooledBudget
 from knotwork.placements.budget_rules import ZERO, money
 
@@ -36,6 +40,11 @@ def budget_open(
     """Open the partnership's pooled budget for a year, naming its accountable manager."""
     if partnership.pk not in service_partnership_ids(actor, edit=True):
         raise PermissionDenied("The partnership's LA service opens its budget.")
+    partnerships = Partnership.objects.filter(pk=partnership.pk)
+    if not manager_candidates(partnerships).filter(pk=accountable_manager.pk).exists():
+        raise ValidationError(
+            {"accountable_manager": "The manager must work in one of the partnership's members."}
+        )
     if PooledBudget.objects.filter(partnership=partnership, start_year=start_year).exists():
         raise ValidationError({"start_year": "The partnership already has a budget that year."})
     budget = PooledBudget.objects.create(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("orders/<uuid:order_uuid>/cancel/", order_views.order_cancel, name="order-cancel"),
     path("orders/<uuid:order_uuid>/refund/", order_views.order_refund, name="order-refund"),
     path("budget/", budget_views.budget_current, name="budget-current"),
+    path("budget/new/", budget_views.budget_open_page, name="budget-open"),
     path("budget/<uuid:budget_uuid>/", budget_views.budget_detail, name="budget-detail"),
     path(
         "budget/<uuid:budget_uuid>/entries/new/",

@@ -20,15 +20,19 @@ from django.views.decorators.http import require_http_methods
 from knotwork.core.audit import audit_record, audit_record_many
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
-from knotwork.directory.models import Setting
-from knotwork.placements.budget_access import may_keep_budget
+from knotwork.directory.models import Partnership, Setting
+from knotwork.placements.budget_access import (
+    manager_candidates,
+    may_keep_budget,
+    service_partnership_ids,
+)
 from knotwork.placements.budget_charts import budget_chart
 from knotwork.placements.budget_exports import (
     statement_csv,
     statement_html,
     statement_pdf,
 )
-from knotwork.placements.budget_forms import EntryForm
+from knotwork.placements.budget_forms import BudgetOpenForm, EntryForm
 from knotwork.placements.budget_queries import (
     budget_entries,
     budget_for_user,
@@ -37,7 +41,8 @@ from knotwork.placements.budget_queries import (
     cost_per_outcome,
     setting_accounts,
 )
-from knotwork.placements.budget_services import budget_entry_record
+from knotwork.placements.budget_rules import budget_year_of
+from knotwork.placements.budget_services import budget_entry_record, budget_open
 from knotwork.placements.menu_views import form_page, run
 from knotwork.placements.order_queries import (
     intervention_rows,
@@ -52,8 +57,30 @@ def budget_current(request: AuthedRequest) -> HttpResponse:
     """The latest budget of the user's partnership, or a page saying there is none."""
     budget = budgets_for(request.user).first()
     if budget is None:
-        return render(request, "placements/budget_none.html", status=200)
+        can_open = bool(service_partnership_ids(request.user, edit=True))
+        return render(request, "placements/budget_none.html", {"can_open": can_open})
     return redirect("placements:budget-detail", budget_uuid=budget.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def budget_open_page(request: AuthedRequest) -> HttpResponse:
+    """The LA service opens a partnership's budget for a year and names its manager."""
+    ids = service_partnership_ids(request.user, edit=True)
+    if not ids:
+        raise PermissionDenied("The partnership's LA service opens its budget.")
+    partnerships = Partnership.objects.filter(pk__in=sorted(ids)).order_by("name")
+    managers = manager_candidates(partnerships)
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        "start_year": budget_year_of(timezone.localdate()),
+        "accountable_manager": request.user.pk,
+    }
+    form = BudgetOpenForm(data, initial=initial, partnerships=partnerships, managers=managers)
+    if request.method == "POST" and form.is_valid():
+        budget = run(form, lambda: budget_open(actor=request.user, **form.cleaned_data))
+        if budget is not None:
+            return redirect("placements:budget-detail", budget_uuid=budget.uuid)
+    return form_page(request, form, title="Open a pooled budget")
 
 
 @require_http_methods(["GET"])
@@ -72,6 +99,7 @@ def budget_detail(request: AuthedRequest, budget_uuid: uuid.UUID) -> HttpRespons
         "page": page,
         "others": budgets_for(request.user).exclude(pk=budget.pk),
         "can_keep": may_keep_budget(request.user, budget),
+        "can_open": bool(service_partnership_ids(request.user, edit=True)),
         "today": timezone.localdate(),
     }
     return render(request, "placements/budget_detail.html", context)
