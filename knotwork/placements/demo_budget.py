@@ -279,7 +279,12 @@ _GROUP_ITEMS = (
 ORDERS = 30
 OFFICERS = 3
 #: Each order's state in turn, and how many days before today it was ordered (from, to).
-_STATES = [("delivered", 80, 42)] * 6 + [("in_progress", 35, 14)] * 3 + [("ordered", 10, 1)]
+_STATES = (
+    [("delivered", 80, 42)] * 5
+    + [("in_progress", 95, 75)]  # running past its ten weeks
+    + [("in_progress", 35, 14)] * 3
+    + [("ordered", 10, 1)]
+)
 #: The role an order of each item is priced at: an officer where the menu offers one.
 _RATES = {row[2]: "officer" if "officer" in row[9] else row[9][0] for row in MENU}
 
@@ -541,11 +546,14 @@ def budget_demo(*, partnership: Partnership, today: Date, actor: User, seed: int
         rate = item_rate = _RATES[name]
         half_days = item.estimate_half_days or 1
         per_day, per_half = PRICES[item_rate]
-        # Six in ten ordered early in the term and delivered, three a few weeks ago and in
-        # progress, one in the last week and not started; one cancelled.
+        # Half ordered early in the term and delivered, one then and still running, three
+        # a few weeks ago and in progress, one in the last week and not started; one
+        # cancelled. An order of a single half day in progress has been delivered.
         status, earliest, latest = _STATES[n % len(_STATES)]
         if n == 7:
             status = InterventionOrder.Status.CANCELLED
+        elif status == "in_progress" and half_days == 1:
+            status = InterventionOrder.Status.DELIVERED
         ordered_on = min(
             today,
             _weekday_between(
@@ -579,7 +587,7 @@ def budget_demo(*, partnership: Partnership, today: Date, actor: User, seed: int
         )
         lengths = _lengths(half_days)
         if status == InterventionOrder.Status.IN_PROGRESS:
-            lengths = lengths[: max(1, len(lengths) // 2)]
+            lengths = lengths[: max(1, len(lengths) - 2)]
         elif status in (InterventionOrder.Status.ORDERED, InterventionOrder.Status.CANCELLED):
             lengths = []
         plans.append((order, lengths, n == 4 and status == "delivered"))
