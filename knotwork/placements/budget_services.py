@@ -23,7 +23,7 @@ from knotwork.placements.budget_access import (
     service_partnership_ids,
 )
 from knotwork.placements.budget_models import BudgetEntry, PooledBudget
-from knotwork.placements.budget_rules import ZERO, money
+from knotwork.placements.budget_rules import ZERO, budget_year_of, money
 
 Kind = BudgetEntry.Kind
 
@@ -93,6 +93,8 @@ def budget_entry_record(
         raise PermissionDenied("Only the accountable manager and the LA service keep the budget.")
     if kind not in (Kind.CONTRIBUTION, Kind.SPEND, Kind.COMMITMENT, Kind.RELEASE):
         raise ValidationError({"kind": "Refunds come from the order they reverse."})
+    if budget_year_of(on) != budget.start_year:
+        raise ValidationError({"on": f"The budget is for {budget.year_label}."})
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": "Enter an amount of more than £0."})

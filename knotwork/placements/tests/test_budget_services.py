@@ -101,10 +101,11 @@ def test_entries_are_refused_when_they_do_not_add_up(cast):
         {"kind": "spend", "amount": D("0"), "category": "ap"},
         {"kind": "refund", "amount": D("10"), "category": "ap"},
         {"kind": "release", "amount": D("10"), "category": "ap"},  # nothing committed
+        {"kind": "spend", "amount": D("10"), "category": "ap", "on": datetime.date(2027, 9, 1)},
     ]
     for fields in cases:
         with pytest.raises(ValidationError):
-            budget_entry_record(actor=m, budget=budget, on=ON, **fields)
+            budget_entry_record(actor=m, budget=budget, **{"on": ON, **fields})
     assert budget.entries.count() == 1
 
 

@@ -4,6 +4,8 @@ service, and the cost per improved outcome."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from knotwork.casework.case_models import CaseMeasure
@@ -202,3 +204,28 @@ def test_cost_per_improved_outcome(client, cast):
     )
     assert (row.improved_share, row.cost_per_improved) == (D("100.0"), D("450.00"))
     assert "Amira" not in response.content.decode()
+
+
+def test_the_ledger_pages_in_a_fixed_number_of_queries(
+    client, cast, settings, django_assert_max_num_queries
+):
+    settings.KNOTWORK_PAGE_SIZE = 5
+    budget, _, _ = _spend_some(cast)  # a contribution, AP, and an order's three entries
+    for _ in range(2):
+        BudgetEntry.objects.create(
+            budget=budget,
+            kind="spend",
+            category="training",
+            amount=D("10.00"),
+            on=NOV,
+            recorded_by=cast.coordinator,
+        )
+    signed_in(client, "board_member")
+    with django_assert_max_num_queries(16):
+        response = client.get(_url(budget))
+    assert len(response.context["page"].object_list) == 5
+    with CaptureQueriesContext(connection) as five:
+        client.get(_url(budget))
+    with CaptureQueriesContext(connection) as two:
+        assert len(client.get(_url(budget) + "?page=2").context["page"].object_list) == 2
+    assert len(five) == len(two)
