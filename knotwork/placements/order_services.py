@@ -152,7 +152,7 @@ def budget_for(setting: Setting, on: datetime.date) -> PooledBudget | None:
 
 def _locked(order: InterventionOrder) -> InterventionOrder:
     return (
-        InterventionOrder.objects.select_for_update()
+        InterventionOrder.objects.select_for_update(of=("self",))
         .select_related("item", "budget", "pupil", "setting")
         .get(pk=order.pk)
     )
