@@ -27,16 +27,18 @@ def on_a_tuesday_morning():
 def test_a_school_orders_a_half_day_and_the_charge_reaches_the_budget(page, live_server, cast):
     budget = make_budget(cast)
     make_officer(cast)
-    item = make_item(cast)
+    make_item(cast)
 
-    # The school orders from the menu, for a pupil.
+    # The school orders for a pupil, from the pupil's record.
     sign_in(page, live_server, "officer")
     page.goto("/placements/interventions/")
     assert_assets_loaded(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Intervention menu")
     expect(page.get_by_text("£225.00 a day, £125.00 a half day").first).to_be_visible()
-    page.goto(f"/placements/interventions/orders/new/?item={item.uuid}&pupil={cast.pupil_a.uuid}")
-    expect(page.locator("#chosen-item")).to_contain_text("Attendance intervention")
+    page.goto(f"/pupils/{cast.pupil_a.uuid}/")
+    page.get_by_role("link", name="Order an intervention for Amira Ahmed from the menu").click()
+    expect(page.get_by_text("Amira Ahmed").first).to_be_visible()
+    page.get_by_label("Intervention").select_option(label="Attendance intervention")
     page.get_by_label("Half days ordered").fill("1")
     page.get_by_label("Paid from").select_option(label="The pooled budget")
     page.get_by_role("button", name="Place the order").click()
