@@ -15,9 +15,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from knotwork.core.http import AuthedRequest
-from knotwork.placements.budget_access import may_edit_menu, may_read_menu, menu_providers
+from knotwork.placements.budget_access import (
+    may_edit_menu,
+    may_read_menu,
+    menu_providers,
+    orderable_settings,
+)
 from knotwork.placements.budget_forms import MenuItemForm
-from knotwork.placements.budget_models import MenuItem, Rate
+from knotwork.placements.budget_models import MenuItem
 from knotwork.placements.menu_services import menu_item_save
 
 
@@ -57,7 +62,11 @@ def menu_list(request: AuthedRequest) -> HttpResponse:
     labels = dict(MenuItem.Strand.choices)
     for item in items:
         strands.setdefault(labels[item.strand], []).append(item)
-    context = {"strands": strands, "editing": editing, "rates": Rate.choices}
+    context = {
+        "strands": strands,
+        "editing": editing,
+        "can_order": orderable_settings(request.user).exists(),
+    }
     return render(request, "placements/menu_list.html", context)
 
 

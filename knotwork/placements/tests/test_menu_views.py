@@ -39,6 +39,8 @@ def test_members_see_the_menu_with_prices_and_charging(client, cast):
     assert "Attendance intervention" in page and "£225.00 a day, £125.00 a half day" in page
     assert "No cost to schools" in page
     assert "Withdrawn item" not in page and "Add to the menu" not in page
+    assert "Order<span" not in page  # read only: nothing to order with
+    assert "Order<span" in signed_in(client, "officer").get(LIST).content.decode()
 
 
 def test_the_service_sees_items_off_the_menu_and_may_change_them(client, cast):
