@@ -45,8 +45,10 @@ from knotwork.placements.budget_rules import budget_year_of
 from knotwork.placements.budget_services import budget_entry_record, budget_open
 from knotwork.placements.menu_views import form_page, run
 from knotwork.placements.order_queries import (
+    case_rows,
     intervention_rows,
     officer_rows,
+    officers_cases,
     officers_scope,
     open_orders,
 )
@@ -166,17 +168,17 @@ def officer_caseloads(request: AuthedRequest) -> HttpResponse:
     if not scope:
         raise PermissionDenied("Officers' caseloads are for the local authority service.")
     today = timezone.localdate()
-    page = Paginator(open_orders(scope), django_settings.KNOTWORK_PAGE_SIZE).get_page(
-        request.GET.get("page") or 1
-    )
+    size = django_settings.KNOTWORK_PAGE_SIZE
+    page = Paginator(open_orders(scope), size).get_page(request.GET.get("page") or 1)
     rows = intervention_rows(request.user, list(page.object_list), today)
+    cases_page = Paginator(officers_cases(scope), size).get_page(request.GET.get("cases_page") or 1)
+    cases = case_rows(request.user, list(cases_page.object_list), today)
     audit_record_many(
         actor=request.user,
         action=AuditEntry.Action.VIEW,
         records=[
-            (r.order.pupil_id, r.order)
-            for r in rows
-            if r.pupil_shown and r.order.pupil_id is not None
+            *((r.order.pupil_id, r.order) for r in rows if r.pupil_shown and r.order.pupil_id),
+            *((r.case.pupil_id, r.case) for r in cases if r.pupil_shown),
         ],
         what="officer caseloads",
     )
@@ -184,6 +186,8 @@ def officer_caseloads(request: AuthedRequest) -> HttpResponse:
         "officers": officer_rows(scope, today),
         "page": page,
         "rows": rows,
+        "cases_page": cases_page,
+        "cases": cases,
         "today": today,
         "weeks": django_settings.KNOTWORK_INTERVENTION_WEEKS,
     }

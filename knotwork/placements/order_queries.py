@@ -18,6 +18,7 @@ from django.http import Http404
 from knotwork.accounts.models import Role, User
 from knotwork.casework.case_models import Case
 from knotwork.casework.case_rules import Caseload, Clock, intervention_clock
+from knotwork.casework.consent_models import Section
 from knotwork.directory.models import Organisation
 from knotwork.placements.budget_access import order_scope, service_partnership_ids
 from knotwork.placements.budget_models import (
@@ -217,6 +218,33 @@ def officer_rows(partnership_ids: set[int], today: datetime.date) -> list[Office
             limit=limit,
         )
         for u in officers
+    ]
+
+
+def officers_cases(partnership_ids: set[int]) -> QuerySet[Case]:
+    """The open cases the service's officers lead, the longest-running intervention first."""
+    ids = list(_officers(partnership_ids).values_list("pk", flat=True))
+    return (
+        Case.objects.filter(lead_id__in=ids, status=Case.Status.OPEN)
+        .select_related("pupil", "setting", "lead")
+        .order_by("intervention_started_on", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    clock: Clock
+    pupil_shown: bool
+
+
+def case_rows(user: User | AnonymousUser, cases: list[Case], today: datetime.date) -> list[CaseRow]:
+    """Open cases with their clocks; a pupil's name only where the user sees their casework."""
+    seen = visible_among(user, [c.pupil_id for c in cases], section=Section.CASEWORK)
+    weeks = intervention_weeks()
+    return [
+        CaseRow(c, intervention_clock(c.intervention_started_on, today, weeks), c.pupil_id in seen)
+        for c in cases
     ]
 
 
