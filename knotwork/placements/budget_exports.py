@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterable
 
 from django.template.loader import render_to_string
 
-from knotwork.placements.budget_models import PooledBudget
+from knotwork.placements.budget_models import BudgetEntry, PooledBudget
 from knotwork.placements.budget_queries import AccountRow
 from knotwork.placements.budget_rules import Statement
 
@@ -45,6 +46,43 @@ def statement_csv(budget: PooledBudget, statement: Statement, through: datetime.
     writer.writerow([f"To {through:%d/%m/%Y}", "", ""])
     writer.writerow(["Section", "Line", "Amount (£)"])
     writer.writerows([[_cell(v) for v in line] for line in statement_lines(statement)])
+    return out.getvalue()
+
+
+LEDGER_HEADER = [
+    "On",
+    "Entry",
+    "Account",
+    "Category",
+    "Source",
+    "Setting",
+    "What for",
+    "Amount (£)",
+]
+
+
+def ledger_csv(entries: Iterable[BudgetEntry]) -> str:
+    """Every entry of the ledger, oldest first: what an auditor checks the statement by.
+    An order's line names its menu item, never its pupil."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(LEDGER_HEADER)
+    for e in entries:
+        what = e.order.item.activity if e.order is not None else ""
+        if e.note:
+            what = f"{what}: {e.note}" if what else e.note
+        row = [
+            e.on.isoformat(),
+            e.get_kind_display(),
+            e.get_account_display(),
+            e.get_category_display() if e.category else "",
+            e.get_source_display() if e.source else "",
+            e.setting.name if e.setting is not None else "",
+            what,
+            f"{e.amount:.2f}",
+        ]
+        writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
 

@@ -125,12 +125,12 @@ def setting_accounts(budget: PooledBudget) -> list[AccountRow]:
 
 
 def budget_entries(budget: PooledBudget, *, account: str = "pooled") -> QuerySet[BudgetEntry]:
-    """The ledger, newest first, with what each line needs to show."""
-    return (
-        BudgetEntry.objects.filter(budget=budget, account=account)
-        .select_related("setting", "order__item")
-        .order_by("-on", "-pk")
-    )
+    """The ledger (of one account, or both given ""), newest first, with what each line
+    needs to show."""
+    entries = BudgetEntry.objects.filter(budget=budget)
+    if account:
+        entries = entries.filter(account=account)
+    return entries.select_related("setting", "order__item").order_by("-on", "-pk")
 
 
 # --- Cost per improved outcome ------------------------------------------------------------------

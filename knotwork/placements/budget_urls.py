@@ -36,6 +36,11 @@ urlpatterns = [
         name="budget-statement-csv",
     ),
     path(
+        "budget/<uuid:budget_uuid>/ledger.csv",
+        budget_views.budget_ledger_export,
+        name="budget-ledger-csv",
+    ),
+    path(
         "budget/<uuid:budget_uuid>/statement.pdf",
         budget_views.budget_statement_export,
         {"file_format": "pdf"},

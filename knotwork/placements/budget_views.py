@@ -28,6 +28,7 @@ from knotwork.placements.budget_access import (
 )
 from knotwork.placements.budget_charts import budget_chart
 from knotwork.placements.budget_exports import (
+    ledger_csv,
     statement_csv,
     statement_html,
     statement_pdf,
@@ -130,6 +131,19 @@ def budget_statement_export(
     else:
         html = statement_html(budget, statement, setting_accounts(budget), today)
         response = HttpResponse(statement_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET"])
+def budget_ledger_export(request: AuthedRequest, budget_uuid: uuid.UUID) -> HttpResponse:
+    budget = budget_for_user(request.user, budget_uuid)
+    audit_record(
+        actor=request.user, action=AuditEntry.Action.EXPORT, obj=budget, what="budget ledger CSV"
+    )
+    entries = budget_entries(budget, account="").order_by("on", "pk")
+    response = HttpResponse(ledger_csv(entries), content_type="text/csv; charset=utf-8")
+    name = f"budget-ledger-{budget.start_year}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

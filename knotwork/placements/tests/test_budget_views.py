@@ -90,7 +90,7 @@ def test_someone_outside_the_partnership_gets_404(client, cast):
 
 def test_signed_out_goes_to_sign_in(client, cast):
     budget = make_budget(cast)
-    for rest in ("", "statement.csv", "statement.pdf", "entries/new/", "outcomes/"):
+    for rest in ("", "statement.csv", "statement.pdf", "ledger.csv", "entries/new/", "outcomes/"):
         assert "sign-in" in client.get(_url(budget, rest))["Location"]
 
 
@@ -229,3 +229,15 @@ def test_the_ledger_pages_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as two:
         assert len(client.get(_url(budget) + "?page=2").context["page"].object_list) == 2
     assert len(five) == len(two)
+
+
+def test_the_ledger_as_csv_names_items_not_pupils(client, cast):
+    budget, order, officer = _spend_some(cast)
+    order_refund(actor=officer, order=order, amount=D("25.00"), on=NOV, reason="goodwill")
+    response = signed_in(client, "board_member").get(_url(budget, "ledger.csv"))
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("On,Entry,Account")
+    assert any(line.endswith("Attendance intervention: Goodwill,25.00") for line in lines)
+    assert "Amira" not in response.content.decode("utf-8-sig")
+    assert len(lines) == 1 + budget.entries.count()
+    assert AuditEntry.objects.filter(action="export", what="budget ledger CSV").exists()
