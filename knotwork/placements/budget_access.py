@@ -123,22 +123,6 @@ def order_scope(user: Anyone) -> Q | None:
     return scope if found else None
 
 
-def visible_orders(user: Anyone, orders: list[InterventionOrder]) -> list[InterventionOrder]:
-    """Of these orders (within ``order_scope``), those the user may see: group orders, and
-    orders for pupils the user sees."""
-    seen = visible_among(user, [o.pupil_id for o in orders if o.pupil_id is not None])
-    return [o for o in orders if o.pupil_id is None or o.pupil_id in seen]
-
-
-def may_see_order(user: Anyone, order: InterventionOrder) -> bool:
-    scope = order_scope(user)
-    if scope is None:
-        return False
-    if not InterventionOrder.objects.filter(scope, pk=order.pk).exists():
-        return False
-    return bool(visible_orders(user, [order]))
-
-
 def may_deliver(user: Anyone, order: InterventionOrder) -> bool:
     """The partnership's LA service delivers: its members who may edit."""
     return order.budget.partnership_id in service_partnership_ids(user, edit=True)
