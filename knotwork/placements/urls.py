@@ -8,4 +8,5 @@ app_name = "placements"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("panels/", include("knotwork.placements.panel_urls")),
     path("moves/", include("knotwork.placements.move_urls")),
+    path("interventions/", include("knotwork.placements.budget_urls")),
 ]
