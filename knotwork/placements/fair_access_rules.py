@@ -107,6 +107,10 @@ class FairAccessYear:
         return self.received * self.year_sessions >= band * self.in_partnership
 
     @property
+    def proportionate_target(self) -> int:
+        return self.proportionate(self.target)
+
+    @property
     def reached_target(self) -> bool:
         return self.reaches(self.target)
 
