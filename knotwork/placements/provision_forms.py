@@ -42,7 +42,7 @@ class TimetableMixin(forms.Form):
     def timetable_fields(self) -> list[forms.BoundField]:
         return [self[f"session_{i}"] for i in range(WEEK_SESSIONS)]
 
-    def timetable(self) -> str:
+    def timetable_value(self) -> str:
         return "".join(self.cleaned_data[f"session_{i}"] for i in range(WEEK_SESSIONS))
 
 
@@ -124,7 +124,7 @@ class PlacementEditForm(TimetableMixin):
     def changes(self) -> dict[str, Any]:
         data = self.cleaned_data
         found = {name: data[name] for name in (*PASSPORT, *PLAN, "planned_reintegration_on")}
-        found["timetable"] = self.timetable()
+        found["timetable"] = self.timetable_value()
         return found
 
 

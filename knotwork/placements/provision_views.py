@@ -93,12 +93,14 @@ def provision_overview(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     found = q.overview(request.user, partnership, today)
     notices = q.absence_notices(request.user, partnership, today)
-    shown = {r.placement.pk: r for r in (*found.not_adding_up, *found.overdue, *found.returns_due)}
+    shown = {
+        r.placement.pk: r.placement
+        for r in (*found.not_adding_up, *found.overdue, *found.returns_due, *notices)
+    }
     audit_record_many(
         actor=request.user,
         action=VIEW,
-        records=[(r.placement.pupil_id, r.placement) for r in shown.values()]
-        + [(n.placement.pupil_id, n.placement) for n in notices],
+        records=[(p.pupil_id, p) for p in shown.values()],
         what="provision overview",
     )
     context = {
@@ -207,7 +209,7 @@ def provision_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse
                 exclusion=data["exclusion"],
                 starts_on=data["starts_on"],
                 planned_reintegration_on=data["planned_reintegration_on"],
-                timetable=form.timetable(),
+                timetable=form.timetable_value(),
             )
         except ValidationError as exc:
             show_errors(form, exc)
