@@ -26,6 +26,7 @@ from knotwork.placements.provision_models import (
     ProvisionReview,
 )
 from knotwork.placements.provision_rules import (
+    AT_PROVIDER,
     QualityState,
     TimetableCheck,
     is_running,
@@ -280,6 +281,7 @@ class DayReturn:
     """What the provider marked for a placed pupil on a day: a code (or None) per session."""
 
     placement: ProvisionPlacement
+    day: datetime.date
     am: Code | None
     pm: Code | None
     school_day: bool
@@ -289,8 +291,19 @@ class DayReturn:
         return any(c is not None and c.category.is_absence for c in (self.am, self.pm))
 
     @property
+    def expected(self) -> tuple[bool, bool]:
+        """Whether the timetable has the pupil at the provider that morning and afternoon."""
+        if not self.school_day:
+            return (False, False)
+        first = 2 * self.day.weekday()
+        t = self.placement.timetable
+        return (t[first] == AT_PROVIDER, t[first + 1] == AT_PROVIDER)
+
+    @property
     def missing(self) -> bool:
-        return self.school_day and (self.am is None or self.pm is None)
+        """The morning's mark not in yet for a pupil timetabled at the provider (the
+        afternoon's is not asked for on the day itself)."""
+        return self.expected[0] and self.am is None
 
 
 def day_returns(placements: Iterable[ProvisionPlacement], day: datetime.date) -> list[DayReturn]:
@@ -322,11 +335,11 @@ def day_returns(placements: Iterable[ProvisionPlacement], day: datetime.date) ->
     for p in running:
         am = indices[p.pk]
         if am is None:
-            found.append(DayReturn(p, None, None, school_day=False))
+            found.append(DayReturn(p, day, None, None, school_day=False))
             continue
         data = marks.get(p.enrolment_id or 0, b"")
         codes = [BY_ID.get(data[i]) if i < len(data) else None for i in (am, am + 1)]
-        found.append(DayReturn(p, codes[0], codes[1], school_day=True))
+        found.append(DayReturn(p, day, codes[0], codes[1], school_day=True))
     return found
 
 

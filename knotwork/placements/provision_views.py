@@ -94,8 +94,11 @@ def provision_overview(request: AuthedRequest) -> HttpResponse:
     found = q.overview(request.user, partnership, today)
     notices = q.absence_notices(request.user, partnership, today)
     shown = {
-        r.placement.pk: r.placement
-        for r in (*found.not_adding_up, *found.overdue, *found.returns_due, *notices)
+        p.pk: p
+        for p in [
+            *(r.placement for r in (*found.not_adding_up, *found.overdue, *found.returns_due)),
+            *(n.placement for n in notices),
+        ]
     }
     audit_record_many(
         actor=request.user,

@@ -14,7 +14,6 @@ from knotwork.placements.fair_access_models import FairAccessPlacement, FairShar
 from knotwork.placements.fair_access_queries import fair_share, year_figures
 from knotwork.placements.fair_access_services import fair_access_place, fair_access_start
 from knotwork.placements.tests.provision_helpers import provision_world  # noqa: F401
-from knotwork.pupils.models import Enrolment
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
