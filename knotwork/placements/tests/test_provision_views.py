@@ -363,3 +363,32 @@ def test_the_csv_has_the_placements_the_user_may_see(client, world):
     assert AuditEntry.objects.filter(action="export", pupil=world.cast.pupil_a).exists()
     login(client, "outsider")
     assert "Amira" not in client.get(reverse("placements:provision-csv")).content.decode()
+
+
+def test_the_exclusion_page_links_its_day_six_placement(client, world):
+    from knotwork.behaviour.models import Exclusion
+
+    suspension = Exclusion.objects.create(
+        pupil=world.cast.pupil_a,
+        enrolment=Enrolment.objects.get(pupil=world.cast.pupil_a),
+        kind=Exclusion.Kind.SUSPENSION,
+        start_date=D(2026, 11, 2),
+        sessions=20,
+        reason_1="PP",
+        decided_by="The head",
+        recorded_by=world.cast.officer,
+    )
+    p = place(world, kind="day6_suspension", exclusion=suspension, timetable="P" * 10)
+    login(client, "officer")
+    response = client.get(reverse("behaviour:exclusion", args=[suspension.uuid]))
+    assert placement_url(p) in response.content.decode()
+    page = client.get(placement_url(p)).content.decode()
+    assert reverse("behaviour:exclusion", args=[suspension.uuid]) in page
+
+
+def test_the_pupils_page_offers_a_placement_to_those_who_edit(client, world):
+    login(client, "officer")
+    profile = reverse("pupils:profile", args=[world.cast.pupil_a.uuid])
+    assert new_url(world) in client.get(profile).content.decode()
+    login(client, "head_of_year")
+    assert new_url(world) not in client.get(profile).content.decode()
