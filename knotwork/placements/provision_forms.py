@@ -51,8 +51,13 @@ class ExclusionChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.get_kind_display()} from {obj.start_date:%-d %B %Y}"
 
 
+class ProviderChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.setting.name} ({obj.setting.get_setting_type_display()})"
+
+
 class PlacementForm(TimetableMixin):
-    provider = forms.ModelChoiceField(
+    provider = ProviderChoice(
         label="Provider", queryset=ProviderProfile.objects.none(), empty_label="Choose a provider"
     )
     kind = forms.ChoiceField(label="Kind of placement", choices=ProvisionPlacement.Kind.choices)
