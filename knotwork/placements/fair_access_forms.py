@@ -55,3 +55,20 @@ class StartForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+
+
+class WeightForm(forms.Form):
+    setting = forms.ModelChoiceField(
+        label="School", queryset=Setting.objects.none(), empty_label="Choose a school"
+    )
+    weight = forms.DecimalField(
+        label="Weight", min_value=0, max_digits=6, decimal_places=2,
+        help_text="1.00 for a standard share; more for a larger school.",
+    )  # fmt: skip
+    from_year = forms.IntegerField(
+        label="From the school year starting in", min_value=2000, max_value=2100
+    )
+
+    def __init__(self, *args: Any, schools: QuerySet[Setting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = schools  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.fair_access_list, name="fair-access-list"),
     path("fair-access.csv", views.fair_access_csv, name="fair-access-csv"),
     path("share/", views.fair_access_share, name="fair-access-share"),
+    path("share/weight/", views.fair_access_weight, name="fair-access-weight"),
     path("share.csv", views.fair_access_share_csv, name="fair-access-share-csv"),
     path("new/<uuid:pupil_uuid>/", views.fair_access_new, name="fair-access-new"),
     path("<uuid:placement_uuid>/", views.fair_access_placement, name="fair-access-placement"),

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -28,12 +31,13 @@ from knotwork.placements.fair_access_exports import (
     share_csv,
     share_lines,
 )
-from knotwork.placements.fair_access_forms import FairAccessForm, StartForm, YearForm
+from knotwork.placements.fair_access_forms import FairAccessForm, StartForm, WeightForm, YearForm
 from knotwork.placements.fair_access_models import FairAccessPlacement
 from knotwork.placements.fair_access_services import (
     SCHOOL_TYPES,
     fair_access_place,
     fair_access_start,
+    fair_share_weight_set,
 )
 from knotwork.placements.provision_access import is_partnership_officer, partnership_for
 from knotwork.pupils.access import get_pupil_for_user
@@ -41,7 +45,7 @@ from knotwork.pupils.access import get_pupil_for_user
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
 
 
-def show_errors(form: FairAccessForm | StartForm, exc: ValidationError) -> None:
+def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -108,12 +112,18 @@ def fair_access_csv(request: AuthedRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET"])
-def fair_access_share(request: AuthedRequest) -> HttpResponse:
-    partnership = _partnership(request)
-    year = _year(request)
+def _schools(partnership: Partnership) -> QuerySet[Setting]:
+    return Setting.objects.filter(
+        partnership_memberships__partnership=partnership, setting_type__in=SCHOOL_TYPES
+    ).order_by("name")
+
+
+def _render_share(
+    request: AuthedRequest, partnership: Partnership, year: int, form: WeightForm | None = None
+) -> HttpResponse:
     rows = q.fair_share(partnership, year)
     audit_record(actor=request.user, action=VIEW, obj=partnership, what="fair share")
+    officer = is_partnership_officer(request.user, partnership, for_edit=True)
     context = {
         "partnership": partnership,
         "header": SHARE_HEADER,
@@ -122,8 +132,37 @@ def fair_access_share(request: AuthedRequest) -> HttpResponse:
         "year": year,
         "year_label": _label(year),
         "years": [year - 1, year + 1],
+        "weight_form": (
+            form or WeightForm(initial={"from_year": year}, schools=_schools(partnership))
+        )
+        if officer
+        else None,
     }
     return render(request, "placements/fair_access_share.html", context)
+
+
+@require_http_methods(["GET"])
+def fair_access_share(request: AuthedRequest) -> HttpResponse:
+    return _render_share(request, _partnership(request), _year(request))
+
+
+@require_http_methods(["POST"])
+def fair_access_weight(request: AuthedRequest) -> HttpResponse:
+    partnership = _partnership(request)
+    if not is_partnership_officer(request.user, partnership, for_edit=True):
+        raise PermissionDenied("The partnership's officers agree the weights.")
+    form = WeightForm(request.POST, schools=_schools(partnership))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            fair_share_weight_set(actor=request.user, partnership=partnership, **data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, "Weight saved.")
+            url = reverse("placements:fair-access-share")
+            return redirect(f"{url}?year={data['from_year']}")
+    return _render_share(request, partnership, _year(request), form)
 
 
 @require_http_methods(["GET"])
@@ -144,10 +183,7 @@ def fair_access_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpRespon
     partnership = _partnership(request)
     if not is_partnership_officer(request.user, partnership, for_edit=True):
         raise PermissionDenied("Fair access placements are recorded by the partnership's officers.")
-    schools = Setting.objects.filter(
-        partnership_memberships__partnership=partnership, setting_type__in=SCHOOL_TYPES
-    ).order_by("name")
-    form = FairAccessForm(request.POST or None, schools=schools)
+    form = FairAccessForm(request.POST or None, schools=_schools(partnership))
     if request.method == "POST" and form.is_valid():
         try:
             placement = fair_access_place(

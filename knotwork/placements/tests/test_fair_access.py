@@ -237,3 +237,46 @@ def test_recording_a_placement_from_the_form(client, world):
         "placements:fair-access-placement", args=[placement.uuid]
     )
     assert (placement.category, placement.started_on) == ("g", None)
+
+
+def test_the_coordinator_agrees_a_schools_weight(client, world):
+    login(client, "coordinator")
+    url = reverse("placements:fair-access-weight")
+    assert client.get(url).status_code == 405
+    data = {"setting": world.cast.school_a.pk, "weight": "1.25", "from_year": "2026"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    row = FairShareWeighting.objects.get()
+    assert (row.setting, row.weight, row.from_year) == (world.cast.school_a, Decimal("1.25"), 2026)
+    assert AuditEntry.objects.filter(action="update", what="weight").count() == 1
+    client.post(url, {**data, "weight": "1.5"})
+    assert FairShareWeighting.objects.get().weight == Decimal("1.5")
+
+
+def test_a_bad_weight_is_shown_again_and_saves_nothing(client, world):
+    login(client, "coordinator")
+    url = reverse("placements:fair-access-weight")
+    data = {"setting": world.ap.pk, "weight": "-1", "from_year": "2026"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert set(response.context["weight_form"].errors) == {"setting", "weight"}
+    assert not FairShareWeighting.objects.exists()
+
+
+def test_school_staff_may_not_set_weights(client, world):
+    login(client, "officer")
+    data = {"setting": world.cast.school_a.pk, "weight": "1", "from_year": "2026"}
+    assert client.post(reverse("placements:fair-access-weight"), data).status_code == 403
+    assert client.get(reverse("placements:fair-access-share")).context["weight_form"] is None
+
+
+def test_query_budgets_for_the_share_and_placement_pages(
+    client, world, django_assert_max_num_queries
+):
+    placement = record(world)
+    login(client, "coordinator")
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("placements:fair-access-share")).status_code == 200
+    with django_assert_max_num_queries(20):
+        url = reverse("placements:fair-access-placement", args=[placement.uuid])
+        assert client.get(url).status_code == 200

@@ -392,3 +392,34 @@ def test_the_pupils_page_offers_a_placement_to_those_who_edit(client, world):
     assert new_url(world) in client.get(profile).content.decode()
     login(client, "head_of_year")
     assert new_url(world) not in client.get(profile).content.decode()
+
+
+def test_the_provider_takes_the_placed_pupils_register_and_the_home_school_hears_of_absence(
+    client, world
+):
+    """The placement gives the provider's register (``attendance.provider_register``) the
+    pupil; an absence marked there reaches the home school's overview the same day."""
+    p = place(world, timetable="P" * 10)
+    login(client, "tutor")
+    url = reverse("attendance:provider-register", args=[world.ap.uuid]) + f"?date={TODAY}"
+    response = client.get(url)
+    assert response.status_code == 200 and "Amira" in response.content.decode()
+    key = p.enrolment.uuid.hex
+    saved = client.post(url, {f"am-{key}": "O", f"version-{key}": "0", f"reason-{key}": ""})
+    assert saved.status_code == 302
+    login(client, "officer")
+    notices = client.get(reverse("placements:provision-overview")).context["notices"]
+    assert [(n.placement, n.am.code, n.absent) for n in notices] == [(p, "O", True)]
+
+
+def test_query_budgets_for_the_directory_and_a_provider(
+    client, world, django_assert_max_num_queries
+):
+    for pupil in (world.cast.pupil_a, world.cast.linked_pupil):
+        place(world, pupil=pupil)
+    login(client, "coordinator")
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("placements:provision-providers")).status_code == 200
+    with django_assert_max_num_queries(25):
+        url = reverse("placements:provision-provider", args=[world.ap.uuid])
+        assert len(client.get(url).context["page"]) == 2
