@@ -109,12 +109,12 @@ def share_chart(rows: Sequence[ShareRow], year_label: str) -> Chart | None:
         .mark_bar()
         .encode(
             y=alt.Y("school:N", title=None, sort=[r.setting.name for r in weighted]),
-            yOffset="series:N",
+            yOffset=alt.YOffset("series:N", sort=["Taken", "Fair share"]),
             x=alt.X("placements:Q", title="Fair access placements"),
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(range=["#1d70b8", "#b1b4b6"]),
+                scale=alt.Scale(domain=["Taken", "Fair share"], range=["#1d70b8", "#b1b4b6"]),
                 legend=alt.Legend(orient="bottom"),
             ),
             tooltip=["school:N", "series:N", alt.Tooltip("placements:Q", format=".1f")],

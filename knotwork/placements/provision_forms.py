@@ -18,6 +18,7 @@ from knotwork.placements.provision_models import (
 from knotwork.placements.provision_rules import (
     AT_PROVIDER,
     AT_SCHOOL,
+    DAYS,
     NOWHERE,
     SESSION_NAMES,
     WEEK_SESSIONS,
@@ -39,8 +40,12 @@ class TimetableMixin(forms.Form):
                 label=name, choices=WHERE, initial=timetable[i]
             )
 
-    def timetable_fields(self) -> list[forms.BoundField]:
-        return [self[f"session_{i}"] for i in range(WEEK_SESSIONS)]
+    def timetable_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        """Each day with its morning and afternoon fields, for the week's table."""
+        return [
+            (day, self[f"session_{2 * i}"], self[f"session_{2 * i + 1}"])
+            for i, day in enumerate(DAYS)
+        ]
 
     def timetable_value(self) -> str:
         return "".join(self.cleaned_data[f"session_{i}"] for i in range(WEEK_SESSIONS))

@@ -361,6 +361,7 @@ class ReturnDay:
     day: datetime.date
     am: Code | None
     pm: Code | None
+    expected: tuple[bool, bool]  # timetabled at the provider, morning and afternoon
 
 
 def recent_returns(
@@ -382,5 +383,14 @@ def recent_returns(
     rows = []
     for day in reversed(shown):
         am = sessions.index_of(day, "AM")
-        rows.append(ReturnDay(day, BY_ID.get(int(marks[am])), BY_ID.get(int(marks[am + 1]))))
+        first = 2 * day.weekday()
+        expected = tuple(placement.timetable[first + h] == AT_PROVIDER for h in (0, 1))
+        rows.append(
+            ReturnDay(
+                day,
+                BY_ID.get(int(marks[am])),
+                BY_ID.get(int(marks[am + 1])),
+                (expected[0], expected[1]),
+            )
+        )
     return rows

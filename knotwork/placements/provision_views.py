@@ -41,7 +41,7 @@ from knotwork.placements.provision_models import (
     ProvisionPlacement,
     ProvisionReview,
 )
-from knotwork.placements.provision_rules import SESSION_NAMES
+from knotwork.placements.provision_rules import DAYS, SESSION_NAMES
 from knotwork.placements.provision_services import (
     provider_profile_save,
     provision_end,
@@ -254,7 +254,10 @@ def _render_placement(
         "placement": placement,
         "row": row,
         "today": today,
-        "timetable": list(zip(SESSION_NAMES, placement.timetable, strict=True)),
+        "week": [
+            (day, placement.timetable[2 * i], placement.timetable[2 * i + 1])
+            for i, day in enumerate(DAYS)
+        ],
         "returns": q.recent_returns(placement, today),
         "edits": edits,
         "reviews": [(r, review_forms.get(r.pk)) for r in placement.reviews.all()],
