@@ -120,7 +120,10 @@ class PlacementRow:
 
     @property
     def flags(self) -> list[str]:
-        found = []
+        """What needs attention in a running placement (none once it has ended)."""
+        found: list[str] = []
+        if not self.running:
+            return found
         if not self.check.adds_up:
             found.append("Timetable does not add up")
         if self.overdue_reviews:

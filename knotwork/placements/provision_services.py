@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.accounts.models import User
+from knotwork.attendance.queries import start_year_of
 from knotwork.behaviour.models import Exclusion
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
@@ -209,12 +210,8 @@ def _add_reviews(placement: ProvisionPlacement) -> int:
     (to the end of the school year the placement starts in when none is planned); those
     already there are kept."""
     starts = placement.starts_on
-    year_end = datetime.date(starts.year if starts.month >= 9 else starts.year - 1, 8, 31)
-    until = (
-        placement.ends_on
-        or placement.planned_reintegration_on
-        or year_end.replace(year=year_end.year + 1)
-    )
+    year_end = datetime.date(start_year_of(starts) + 1, 8, 31)
+    until = placement.ends_on or placement.planned_reintegration_on or year_end
     halves = Term.objects.filter(
         academic_year__calendar_id=placement.home_setting.calendar_id,
         ends_on__gte=starts,
