@@ -52,6 +52,7 @@ from knotwork.casework.consent_models import Section
 from knotwork.core.audit import audit_record
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
+from knotwork.placements.provision_queries import placements_for_exclusion
 from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access, visible_pupils
 
 KINDS = {"suspension": "Issue a suspension", "permanent": "Issue a permanent exclusion"}
@@ -197,6 +198,7 @@ def _detail(
         "can_edit": can_edit,
         "actions": exclusion_actions(exclusion) if can_edit else set(),
         "errors": [form for form in bound.values() if form.errors],
+        "placements": placements_for_exclusion(request.user, exclusion.pk, today),
     }
     for name, form_class in FORMS.items():
         context[f"{name}_form"] = bound.get(name) or form_class(

@@ -4,3 +4,5 @@ so Django finds them."""
 from knotwork.placements.move_models import *  # noqa: F403
 from knotwork.placements.panel_models import *  # noqa: F403
 from knotwork.placements.budget_models import *  # noqa: F403
+from knotwork.placements.fair_access_models import *  # noqa: F403
+from knotwork.placements.provision_models import *  # noqa: F403

@@ -9,4 +9,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("panels/", include("knotwork.placements.panel_urls")),
     path("moves/", include("knotwork.placements.move_urls")),
     path("interventions/", include("knotwork.placements.budget_urls")),
+    path("fair-access/", include("knotwork.placements.fair_access_urls")),
+    path("provision/", include("knotwork.placements.provision_urls")),
 ]

@@ -1,0 +1,16 @@
+"""Fair access routes, under ``placements/fair-access/``."""
+
+from django.urls import path
+
+from knotwork.placements import fair_access_views as views
+
+urlpatterns = [
+    path("", views.fair_access_list, name="fair-access-list"),
+    path("fair-access.csv", views.fair_access_csv, name="fair-access-csv"),
+    path("share/", views.fair_access_share, name="fair-access-share"),
+    path("share/weight/", views.fair_access_weight, name="fair-access-weight"),
+    path("share.csv", views.fair_access_share_csv, name="fair-access-share-csv"),
+    path("new/<uuid:pupil_uuid>/", views.fair_access_new, name="fair-access-new"),
+    path("<uuid:placement_uuid>/", views.fair_access_placement, name="fair-access-placement"),
+    path("<uuid:placement_uuid>/start/", views.fair_access_started, name="fair-access-start"),
+]
