@@ -62,6 +62,10 @@ from knotwork.directory.models import (
     Setting,
 )
 from knotwork.notices.demo import NoticesDemo, notices_demo, parent_contacts_demo
+from knotwork.placements.demo import PlacementsDemo
+from knotwork.placements.demo_budget import budget_demo
+from knotwork.placements.demo_panels import panels_demo
+from knotwork.placements.demo_provision import provision_demo
 from knotwork.privacy.demo import PrivacyDemo, privacy_demo
 from knotwork.pupils.models import Contact, Enrolment, Pupil, PupilLink
 from knotwork.pupils.rules import birth_dates_for_year_group, upn_check_letter
@@ -369,6 +373,7 @@ class DemoSummary:
     privacy: PrivacyDemo | None = None
     notices: NoticesDemo | None = None
     parent_contacts: int = 0
+    placements: PlacementsDemo | None = None
 
 
 class DemoAlreadyBuilt(Exception):
@@ -852,16 +857,27 @@ class _Casework:
     privacy: PrivacyDemo
     notices: NoticesDemo
     parent_contacts: int
+    placements: PlacementsDemo | None
 
 
-def _build_casework(orgs: _Organisations, *, today: Date, seed: int, pupils: int) -> _Casework:
+def _build_casework(
+    orgs: _Organisations, *, today: Date, seed: int, pupils: int, placements: bool
+) -> _Casework:
     """Concerns, then referrals (some from the concerns), then cases (some from the
     referrals and concerns); the coordinator acts for settings with no staff of their own,
     and the CAMHS practitioner leads cases of their own. Then the consent those links rest
     on, the data protection lead with a past break-glass use, the notices the case teams
-    were sent and the schools' contacts with parents."""
+    were sent and the schools' contacts with parents. The partnership's own business
+    comes with it: the panel and its managed moves first (a move in its trial is a trigger
+    point), then fair access, alternative provision and the pooled budget (whose cost per
+    improved outcome reads the cases' measures)."""
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     coordinator = orgs.users["coordinator"]
+    panels = (
+        panels_demo(partnership=partnership, today=today, actor=coordinator, seed=seed)
+        if placements
+        else None
+    )
     concerns = concerns_demo(partnership=partnership, today=today, actor=coordinator, seed=seed)
     referrals = referrals_demo(
         partnership=partnership, today=today, actor=coordinator, pupils=pupils, seed=seed
@@ -878,8 +894,24 @@ def _build_casework(orgs: _Organisations, *, today: Date, seed: int, pupils: int
     privacy = privacy_demo(today=today)
     notices = notices_demo(seed=seed, today=today)
     parent_contacts = parent_contacts_demo(seed=seed, today=today)
-    _refresh_planner_statistics(Concern, Referral, Case, PupilLink)
-    return _Casework(concerns, referrals, cases, consent, privacy, notices, parent_contacts)
+    business = None
+    if panels is not None:
+        business = PlacementsDemo(
+            panels,
+            provision_demo(partnership=partnership, today=today, actor=coordinator, seed=seed),
+            budget_demo(partnership=partnership, today=today, actor=coordinator, seed=seed),
+        )
+    _refresh_planner_statistics(Concern, Referral, Case, PupilLink, Enrolment)
+    return _Casework(
+        concerns,
+        referrals,
+        cases,
+        consent,
+        privacy,
+        notices,
+        parent_contacts,
+        business,
+    )
 
 
 def demo_sign_ins() -> list[SignIn]:
@@ -920,6 +952,7 @@ def demo_build(
     attendance_progress: Progress | None = None,
     behaviour_progress: Progress | None = None,
     casework: bool = True,
+    placements: bool = True,
 ) -> DemoSummary:
     """Build the demo partnership with ``pupils`` pupils, in one transaction.
 
@@ -928,7 +961,9 @@ def demo_build(
     written, of how many, and ``behaviour_progress`` how many behaviour records. Then,
     unless ``casework`` is False, the casework: the trigger points' concerns and staff
     concerns (``concerns_demo``), referrals to the agencies' services
-    (``referrals_demo``) and cases with their key workers (``cases_demo``).
+    (``referrals_demo``) and cases with their key workers (``cases_demo``), with the
+    partnership's panel, managed moves, fair access, alternative provision and pooled
+    budget (``placements.demo``) unless ``placements`` is False.
     """
     if pupils < 0:
         raise ValueError("The number of pupils cannot be negative.")
@@ -955,7 +990,11 @@ def demo_build(
         recorded_by=orgs.users["coordinator"],
         progress=behaviour_progress,
     )
-    work = _build_casework(orgs, today=today, seed=seed, pupils=done) if casework else None
+    work = (
+        _build_casework(orgs, today=today, seed=seed, pupils=done, placements=placements)
+        if casework
+        else None
+    )
     return DemoSummary(
         partnership=PARTNERSHIP_NAME,
         settings=len(orgs.settings),
@@ -975,4 +1014,5 @@ def demo_build(
         privacy=work.privacy if work else None,
         notices=work.notices if work else None,
         parent_contacts=work.parent_contacts if work else 0,
+        placements=work.placements if work else None,
     )

@@ -41,7 +41,7 @@ def built(django_db_setup: None, django_db_blocker: object) -> Iterator[BudgetDe
         time_machine.travel(NOW, tick=False),
         transaction.atomic(),
     ):
-        demo_build(pupils=600, seed=1, today=TODAY)
+        demo_build(pupils=600, seed=1, today=TODAY, placements=False)
         partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
         actor = User.objects.get(username="coordinator")
         with CaptureQueriesContext(connection) as queries:

@@ -5,7 +5,6 @@ import pytest
 from knotwork.accounts.models import User
 from knotwork.casework.tests.demo_fixtures import TODAY, demo  # noqa: F401
 from knotwork.directory.models import Partnership, Setting
-from knotwork.placements.demo_provision import provision_demo
 from knotwork.placements.fair_access_models import FairAccessPlacement, FairShareWeighting
 from knotwork.placements.fair_access_queries import year_figures
 from knotwork.placements.provision_models import ProviderProfile, ProvisionPlacement
@@ -20,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def built(demo):  # noqa: F811
     partnership = Partnership.objects.get(name=demo.partnership)
     coordinator = User.objects.get(username="coordinator")
-    summary = provision_demo(partnership=partnership, today=TODAY, actor=coordinator, seed=1)
-    return partnership, coordinator, summary
+    assert demo.placements is not None
+    return partnership, coordinator, demo.placements.provision
 
 
 def test_there_are_four_providers_with_their_checks(built):

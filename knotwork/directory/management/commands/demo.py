@@ -73,6 +73,16 @@ class Command(BaseCommand):
                 f"{n.notices:,} notices to case teams, {summary.parent_contacts:,} contacts "
                 "with parents logged."
             )
+        if summary.placements:
+            p = summary.placements
+            self.stdout.write(
+                f"Partnership business: {p.panels.held:,} panel meetings held, "
+                f"{p.panels.moves:,} managed moves ({p.panels.in_trial:,} in trial), "
+                f"{p.provision.fair_access:,} fair access placements, "
+                f"{p.provision.placements:,} placements at {p.provision.providers:,} providers, "
+                f"{p.budget.orders:,} intervention orders; pooled budget balance "
+                f"£{p.budget.balance:,.2f}."
+            )
         self._print_sign_ins(summary.sign_ins)
 
     def _progress(self, done: int, total: int, what: str = "Pupils") -> None:
