@@ -174,6 +174,7 @@ def concerns_raise(
         .values_list("rule_id", "pupil_id", "key")
     )
     new = [(uuid.uuid4(), f) for identity, f in wanted.items() if identity not in held]
+    trigger, create = Concern.Source.TRIGGER.value, AuditEntry.Action.CREATE.value
     _rows_insert(
         Concern,
         ("uuid", "pupil", "setting", "source", "rule", "key", "summary", "evidence", "fired_on"),
@@ -182,7 +183,7 @@ def concerns_raise(
                 made,
                 f.pupil_id,
                 f.setting_id,
-                Concern.Source.TRIGGER.value,
+                trigger,
                 f.rule_id,
                 f.key[:80],
                 f.summary[:300],
@@ -193,6 +194,7 @@ def concerns_raise(
         ],
     )
     origin = current_origin()
+    actor_id, label = (actor.pk if actor is not None else None), Concern._meta.label_lower
     _rows_insert(
         AuditEntry,
         (
@@ -207,10 +209,10 @@ def concerns_raise(
         ),
         [
             (
-                actor.pk if actor is not None else None,
-                AuditEntry.Action.CREATE.value,
+                actor_id,
+                create,
                 f.pupil_id,
-                Concern._meta.label_lower,
+                label,
                 str(made),
                 "concern raised by trigger point",
                 origin.request_id,

@@ -97,8 +97,13 @@ class Concern(models.Model):
     ACTIVE = (Status.OPEN, Status.ACKNOWLEDGED)
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    pupil = models.ForeignKey("pupils.Pupil", on_delete=models.PROTECT, related_name="concerns")
-    setting = models.ForeignKey("directory.Setting", on_delete=models.PROTECT, related_name="+")
+    # No index of their own: concern_pupil_idx and concern_worklist_idx begin with them.
+    pupil = models.ForeignKey(
+        "pupils.Pupil", on_delete=models.PROTECT, related_name="concerns", db_index=False
+    )
+    setting = models.ForeignKey(
+        "directory.Setting", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source = models.CharField(max_length=10, choices=Source.choices)
     rule = models.ForeignKey(
         TriggerRule, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
@@ -117,13 +122,25 @@ class Concern(models.Model):
     note = models.TextField(blank=True, help_text="What a member of staff noticed.")
     fired_on = models.DateField(help_text="The school day the data are from.")
     raised_at = models.DateTimeField(auto_now_add=True)
+    # Indexed only where set (concern_raised_by_idx): a trigger point's concern has none.
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     acted_at = models.DateTimeField(null=True, blank=True)
+    # Indexed only where set (concern_acted_by_idx): a new concern has none.
     acted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     dismissed_reason = models.CharField(max_length=300, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -140,6 +157,18 @@ class Concern(models.Model):
                 include=["pupil", "status", "source", "rule"],
                 condition=Q(status__in=["open", "acknowledged"]),
                 name="concern_worklist_order_idx",
+            ),
+            # Who raised or acted on concerns (and whether a user may be deleted), with
+            # no entry for the many concerns nobody has yet.
+            models.Index(
+                fields=["raised_by"],
+                condition=Q(raised_by__isnull=False),
+                name="concern_raised_by_idx",
+            ),
+            models.Index(
+                fields=["acted_by"],
+                condition=Q(acted_by__isnull=False),
+                name="concern_acted_by_idx",
             ),
         ]
         constraints = [

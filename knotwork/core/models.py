@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class AuditEntry(models.Model):
@@ -18,12 +19,22 @@ class AuditEntry(models.Model):
         EXPORT = "export", "Exported"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Indexed only where set (audit_actor_idx): a scheduled run acts as nobody.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     action = models.CharField(max_length=10, choices=Action.choices)
+    # No index of its own: audit_pupil_idx begins with it.
     pupil = models.ForeignKey(
-        "pupils.Pupil", on_delete=models.PROTECT, null=True, related_name="audit_entries"
+        "pupils.Pupil",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="audit_entries",
+        db_index=False,
     )
     object_type = models.CharField(max_length=60, help_text="app_label.model of the record.")
     object_id = models.CharField(max_length=64, blank=True)
@@ -36,7 +47,12 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["pupil", "-at"], name="audit_pupil_idx")]
+        indexes = [
+            models.Index(fields=["pupil", "-at"], name="audit_pupil_idx"),
+            models.Index(
+                fields=["actor"], condition=Q(actor__isnull=False), name="audit_actor_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}"
