@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from knotwork.casework.concern_services import triggers_run
+from knotwork.casework.concern_services import concerns_tidy, triggers_run
 from knotwork.directory.models import Partnership
 
 HELP = (
@@ -55,3 +55,4 @@ def run(command: BaseCommand, options: dict[str, Any]) -> None:
         write(f"{'rule':<52} {'fired':>7} {'raised':>7}")
         for rule, raised in outcome.raised.items():
             write(f"{rule.get_kind_display():<52} {outcome.fired[rule]:>7} {raised:>7}")
+        concerns_tidy(raised=sum(outcome.raised.values()))
