@@ -22,8 +22,9 @@ gives the partnership its default trigger rules, and then:
    member of its staff: the first page, the second page, and the list filtered to
    trigger points; a few warm-up requests, then the timed requests (200 by default), every
    response 200; then the same again inside ``CaptureQueriesContext`` to count queries.
-   On PostgreSQL the pages are asked for again after ``VACUUM (ANALYZE)`` of the concerns,
-   as autovacuum leaves the table a minute or so after the run.
+   On PostgreSQL the pages are asked for again after ``concerns_tidy`` (``VACUUM
+   (ANALYZE)`` of the concerns), which ``knotwork casework triggers`` runs after a large
+   run, as autovacuum would a minute or so later.
 
 Prints the figures against the goals and writes them to docs/benchmarks.md (``--no-docs``
 to skip). ``--profile`` runs cProfile over a page that misses its goal.
@@ -212,7 +213,8 @@ def report(results: dict[str, Any]) -> str:
         "straight after the runs"
         + (
             f", then again after `VACUUM (ANALYZE) casework_concern` ({seconds(r['vacuum'])}), "
-            "the state autovacuum leaves the table in a minute or so after a run."
+            "as `knotwork casework triggers` leaves it after a large run (and autovacuum "
+            "a minute or so after any)."
             if r["vacuum"] is not None
             else "."
         ),
