@@ -73,7 +73,7 @@ class BudgetEntryAdmin(admin.ModelAdmin[BudgetEntry]):
     search_fields = ["budget__partnership__name", "setting__name", "order__item__activity"]
     date_hierarchy = "on"
     # The order is named by its menu item, never its pupil.
-    fields = [
+    _shown = (
         "budget",
         "on",
         "kind",
@@ -86,8 +86,9 @@ class BudgetEntryAdmin(admin.ModelAdmin[BudgetEntry]):
         "note",
         "recorded_by",
         "recorded_at",
-    ]
-    readonly_fields = fields
+    )
+    fields = _shown
+    readonly_fields = _shown
 
     @admin.display(description="Order of")
     def order_item(self, entry: BudgetEntry) -> str:
