@@ -65,7 +65,7 @@ from knotwork.notices.demo import NoticesDemo, notices_demo, parent_contacts_dem
 from knotwork.placements.demo import PlacementsDemo
 from knotwork.placements.demo_budget import budget_demo
 from knotwork.placements.demo_panels import panels_demo
-from knotwork.placements.demo_provision import provision_demo
+from knotwork.placements.demo_provision import PROVIDER_USERNAME, provision_demo
 from knotwork.privacy.demo import PrivacyDemo, privacy_demo
 from knotwork.pupils.models import Contact, Enrolment, Pupil, PupilLink
 from knotwork.pupils.rules import birth_dates_for_year_group, upn_check_letter
@@ -213,7 +213,9 @@ _USERS = [
     ("board", "la", Role.BOARD_MEMBER, False, "Chair of the partnership board"),
     ("dpo", "la", Role.LA_OFFICER, False, "Data protection officer"),
 ]
-DEMO_USERNAMES = tuple(row[0] for row in _USERS)
+#: The demo's sign-ins: those above, then the first alternative provider's member of staff,
+#: made with the provider by ``placements.demo_provision`` (so only when placements are).
+DEMO_USERNAMES = (*(row[0] for row in _USERS), PROVIDER_USERNAME)
 
 # --- Pupils -------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""The budget statement taken elsewhere: CSV for a spreadsheet and a PDF a governing board
-can read. Figures and settings only, never a pupil."""
+"""The budget statement taken elsewhere: CSV and XLSX for a spreadsheet and a PDF a
+governing board can read. Figures and settings only, never a pupil."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from knotwork.placements.budget_models import BudgetEntry, PooledBudget
 from knotwork.placements.budget_queries import AccountRow
 from knotwork.placements.budget_rules import Statement
+from knotwork.placements.workbook_exports import Sheet, workbook
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,13 +39,16 @@ def statement_lines(statement: Statement) -> list[list[str]]:
     return lines
 
 
+STATEMENT_HEADER = ["Section", "Line", "Amount (£)"]
+
+
 def statement_csv(budget: PooledBudget, statement: Statement, through: datetime.date) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([f"{budget.partnership.name}: pooled budget {budget.year_label}"])
     writer.writerow([f"To {through:%d/%m/%Y}", "", ""])
-    writer.writerow(["Section", "Line", "Amount (£)"])
+    writer.writerow(STATEMENT_HEADER)
     writer.writerows([[_cell(v) for v in line] for line in statement_lines(statement)])
     return out.getvalue()
 
@@ -61,13 +65,10 @@ LEDGER_HEADER = [
 ]
 
 
-def ledger_csv(entries: Iterable[BudgetEntry]) -> str:
+def ledger_lines(entries: Iterable[BudgetEntry]) -> list[list[str]]:
     """Every entry of the ledger, oldest first: what an auditor checks the statement by.
     An order's line names its menu item, never its pupil."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(LEDGER_HEADER)
+    lines = []
     for e in entries:
         what = e.order.item.activity if e.order is not None else ""
         if e.note:
@@ -82,8 +83,38 @@ def ledger_csv(entries: Iterable[BudgetEntry]) -> str:
             what,
             f"{e.amount:.2f}",
         ]
-        writer.writerow([_cell(v) for v in row])
+        lines.append(row)
+    return lines
+
+
+def ledger_csv(entries: Iterable[BudgetEntry]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(LEDGER_HEADER)
+    writer.writerows([[_cell(v) for v in line] for line in ledger_lines(entries)])
     return out.getvalue()
+
+
+def _about(budget: PooledBudget, through: datetime.date) -> list[tuple[str, str]]:
+    return [
+        ("Budget", f"{budget.partnership.name}: pooled budget {budget.year_label}"),
+        ("To", f"{through:%d/%m/%Y}"),
+    ]
+
+
+def statement_xlsx(budget: PooledBudget, statement: Statement, through: datetime.date) -> bytes:
+    sheet = Sheet("Statement", STATEMENT_HEADER, statement_lines(statement), numbers=frozenset({2}))
+    return workbook([sheet], _about(budget, through))
+
+
+def ledger_xlsx(
+    budget: PooledBudget, entries: Iterable[BudgetEntry], through: datetime.date
+) -> bytes:
+    sheet = Sheet(
+        "Ledger", LEDGER_HEADER, ledger_lines(entries), numbers=frozenset({7}), dates=frozenset({0})
+    )
+    return workbook([sheet], _about(budget, through))
 
 
 def statement_html(

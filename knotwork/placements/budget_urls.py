@@ -36,9 +36,21 @@ urlpatterns = [
         name="budget-statement-csv",
     ),
     path(
+        "budget/<uuid:budget_uuid>/statement.xlsx",
+        budget_views.budget_statement_export,
+        {"file_format": "xlsx"},
+        name="budget-statement-xlsx",
+    ),
+    path(
         "budget/<uuid:budget_uuid>/ledger.csv",
         budget_views.budget_ledger_export,
         name="budget-ledger-csv",
+    ),
+    path(
+        "budget/<uuid:budget_uuid>/ledger.xlsx",
+        budget_views.budget_ledger_export,
+        {"file_format": "xlsx"},
+        name="budget-ledger-xlsx",
     ),
     path(
         "budget/<uuid:budget_uuid>/statement.pdf",

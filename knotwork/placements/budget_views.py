@@ -29,9 +29,11 @@ from knotwork.placements.budget_access import (
 from knotwork.placements.budget_charts import budget_chart
 from knotwork.placements.budget_exports import (
     ledger_csv,
+    ledger_xlsx,
     statement_csv,
     statement_html,
     statement_pdf,
+    statement_xlsx,
 )
 from knotwork.placements.budget_forms import BudgetOpenForm, EntryForm
 from knotwork.placements.budget_queries import (
@@ -53,6 +55,7 @@ from knotwork.placements.order_queries import (
     officers_scope,
     open_orders,
 )
+from knotwork.placements.workbook_exports import XLSX
 
 
 @require_http_methods(["GET"])
@@ -112,7 +115,7 @@ def budget_detail(request: AuthedRequest, budget_uuid: uuid.UUID) -> HttpRespons
 def budget_statement_export(
     request: AuthedRequest, budget_uuid: uuid.UUID, file_format: str = "csv"
 ) -> HttpResponse:
-    if file_format not in ("csv", "pdf"):
+    if file_format not in ("csv", "xlsx", "pdf"):
         raise Http404("No such format")
     budget = budget_for_user(request.user, budget_uuid)
     today = timezone.localdate()
@@ -128,6 +131,8 @@ def budget_statement_export(
         response = HttpResponse(
             statement_csv(budget, statement, today), content_type="text/csv; charset=utf-8"
         )
+    elif file_format == "xlsx":
+        response = HttpResponse(statement_xlsx(budget, statement, today), content_type=XLSX)
     else:
         html = statement_html(budget, statement, setting_accounts(budget), today)
         response = HttpResponse(statement_pdf(html), content_type="application/pdf")
@@ -136,14 +141,23 @@ def budget_statement_export(
 
 
 @require_http_methods(["GET"])
-def budget_ledger_export(request: AuthedRequest, budget_uuid: uuid.UUID) -> HttpResponse:
+def budget_ledger_export(
+    request: AuthedRequest, budget_uuid: uuid.UUID, file_format: str = "csv"
+) -> HttpResponse:
     budget = budget_for_user(request.user, budget_uuid)
     audit_record(
-        actor=request.user, action=AuditEntry.Action.EXPORT, obj=budget, what="budget ledger CSV"
+        actor=request.user,
+        action=AuditEntry.Action.EXPORT,
+        obj=budget,
+        what=f"budget ledger {file_format.upper()}",
     )
+    today = timezone.localdate()
     entries = budget_entries(budget, account="").order_by("on", "pk")
-    response = HttpResponse(ledger_csv(entries), content_type="text/csv; charset=utf-8")
-    name = f"budget-ledger-{budget.start_year}-{timezone.localdate():%Y%m%d}.csv"
+    if file_format == "xlsx":
+        response = HttpResponse(ledger_xlsx(budget, entries, today), content_type=XLSX)
+    else:
+        response = HttpResponse(ledger_csv(entries), content_type="text/csv; charset=utf-8")
+    name = f"budget-ledger-{budget.start_year}-{today:%Y%m%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

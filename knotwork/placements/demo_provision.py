@@ -1,7 +1,8 @@
 """The demo's fair access and alternative provision, on top of the built demo partnership.
 
 - Three alternative providers join the partnership beside its PRU, each with its quality
-  assurance (one with an overdue safeguarding check, one never visited).
+  assurance (one with an overdue safeguarding check, one never visited). The first has a
+  sign-in, ``provider``: its staff member who takes its register.
 - Fair access: in-year admissions to the schools become fair access placements, each
   out of school for a spell before starting (so some fall short of 380 sessions, or the
   proportionate number), a few pupils at the PRU waiting to start at a school, and an
@@ -26,7 +27,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from knotwork.accounts.models import User
+from knotwork.accounts.models import Membership, Role, User
 from knotwork.attendance.codes import code_for
 from knotwork.attendance.models import Register
 from knotwork.attendance.queries import start_year_of
@@ -167,6 +168,31 @@ def _providers(
     return made
 
 
+#: The demo's sign-in at the first alternative provider (listed with the demo's others in
+#: ``directory.demo.DEMO_USERNAMES``).
+PROVIDER_USERNAME = "provider"
+
+
+def _provider_user(provider: Setting, actor: User) -> User:
+    """A member of staff at the provider who may change records, so takes its register.
+    The password is the demo's own: every demo user shares it, and ``actor`` has it."""
+    user = User.objects.create(
+        username=PROVIDER_USERNAME,
+        password=actor.password,
+        first_name="Priya",
+        last_name="Patel",
+        email=f"{PROVIDER_USERNAME}@eastmarsh.example",
+    )
+    Membership.objects.create(
+        user=user,
+        organisation=provider,
+        role=Role.SCHOOL_STAFF,
+        can_edit=True,
+        job_title="Centre manager",
+    )
+    return user
+
+
 def _fair_access(
     partnership: Partnership,
     schools: list[Setting],
@@ -280,6 +306,7 @@ def provision_demo(
     pru = next(s for s in settings if s.setting_type == Setting.Type.PRU)
     profiles = _providers(partnership, pru, today, rng)
     aps = profiles[1:]
+    _provider_user(aps[0].setting, actor)
     fair_access, waiting = _fair_access(partnership, schools, pru, actor, today, rng)
     _weights(partnership, schools, today)
     year_start = Date(start_year_of(today), 9, 1)

@@ -11,6 +11,7 @@ import altair as alt
 
 from knotwork.core.charts import Chart, chart_context
 from knotwork.placements.fair_access_queries import FairAccessRow, ShareRow
+from knotwork.placements.workbook_exports import Sheet, workbook
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +48,7 @@ LIST_HEADER = [
 ]
 
 
-def list_csv(rows: Iterable[FairAccessRow]) -> str:
+def list_lines(rows: Iterable[FairAccessRow]) -> list[list[str]]:
     def line(r: FairAccessRow) -> list[str]:
         p, y = r.placement, r.year
         return [
@@ -67,7 +68,32 @@ def list_csv(rows: Iterable[FairAccessRow]) -> str:
             str(y.band or "below 350"),
         ]
 
-    return table_csv(LIST_HEADER, (line(r) for r in rows))
+    return [line(r) for r in rows]
+
+
+def list_csv(rows: Iterable[FairAccessRow]) -> str:
+    return table_csv(LIST_HEADER, list_lines(rows))
+
+
+def list_xlsx(rows: Iterable[FairAccessRow], year_label: str) -> bytes:
+    sheet = Sheet(
+        "Fair access",
+        LIST_HEADER,
+        list_lines(rows),
+        numbers=frozenset({7, 8, 9, 10, 11}),
+        dates=frozenset({3, 5, 6}),
+    )
+    return workbook([sheet], [("School year", year_label), *LIST_NOTES])
+
+
+LIST_NOTES = [
+    ("Note", "Only the pupils you may see are listed."),
+    (
+        "Note",
+        "Sessions are counted from the placing school's calendar: weekdays in term, less "
+        "bank holidays and closures.",
+    ),
+]
 
 
 SHARE_HEADER = ["School", "Weight", "Taken", "Fair share", "Taken less share"]
@@ -92,6 +118,18 @@ def share_lines(rows: Iterable[ShareRow]) -> list[list[str]]:
 
 def share_csv(rows: Iterable[ShareRow]) -> str:
     return table_csv(SHARE_HEADER, share_lines(rows))
+
+
+def share_xlsx(rows: Iterable[ShareRow], year_label: str) -> bytes:
+    sheet = Sheet("Fair share", SHARE_HEADER, share_lines(rows), numbers=frozenset({1, 2, 3, 4}))
+    return workbook(
+        [sheet],
+        [
+            ("School year", year_label),
+            ("Note", "A school's fair share is the placements taken by weighted schools times "
+             "its weight over the sum of the weights."),
+        ],
+    )  # fmt: skip
 
 
 def share_chart(rows: Sequence[ShareRow], year_label: str) -> Chart | None:

@@ -27,9 +27,11 @@ from knotwork.placements import fair_access_queries as q
 from knotwork.placements.fair_access_exports import (
     SHARE_HEADER,
     list_csv,
+    list_xlsx,
     share_chart,
     share_csv,
     share_lines,
+    share_xlsx,
 )
 from knotwork.placements.fair_access_forms import FairAccessForm, StartForm, WeightForm, YearForm
 from knotwork.placements.fair_access_models import FairAccessPlacement
@@ -40,6 +42,7 @@ from knotwork.placements.fair_access_services import (
     fair_share_weight_set,
 )
 from knotwork.placements.provision_access import is_partnership_officer, partnership_for
+from knotwork.placements.workbook_exports import XLSX
 from knotwork.pupils.access import get_pupil_for_user
 
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
@@ -97,7 +100,8 @@ def fair_access_list(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def fair_access_csv(request: AuthedRequest) -> HttpResponse:
+def fair_access_csv(request: AuthedRequest, file_format: str = "csv") -> HttpResponse:
+    """The list as CSV, or XLSX: the pupils the user may see, each export audited."""
     partnership = _partnership(request)
     year = _year(request)
     rows = q.fair_access_list(request.user, partnership, year, timezone.localdate())
@@ -105,10 +109,13 @@ def fair_access_csv(request: AuthedRequest) -> HttpResponse:
         actor=request.user,
         action=EXPORT,
         records=[(r.placement.pupil_id, r.placement) for r in rows],
-        what="fair access CSV",
+        what=f"fair access {file_format.upper()}",
     )
-    response = HttpResponse(list_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fair-access-{year}.csv"'
+    if file_format == "xlsx":
+        response = HttpResponse(list_xlsx(rows, _label(year)), content_type=XLSX)
+    else:
+        response = HttpResponse(list_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fair-access-{year}.{file_format}"'
     return response
 
 
@@ -166,14 +173,17 @@ def fair_access_weight(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def fair_access_share_csv(request: AuthedRequest) -> HttpResponse:
+def fair_access_share_csv(request: AuthedRequest, file_format: str = "csv") -> HttpResponse:
     partnership = _partnership(request)
     year = _year(request)
-    audit_record(actor=request.user, action=EXPORT, obj=partnership, what="fair share CSV")
-    response = HttpResponse(
-        share_csv(q.fair_share(partnership, year)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="fair-share-{year}.csv"'
+    what = f"fair share {file_format.upper()}"
+    audit_record(actor=request.user, action=EXPORT, obj=partnership, what=what)
+    rows = q.fair_share(partnership, year)
+    if file_format == "xlsx":
+        response = HttpResponse(share_xlsx(rows, _label(year)), content_type=XLSX)
+    else:
+        response = HttpResponse(share_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fair-share-{year}.{file_format}"'
     return response
 
 

@@ -4,8 +4,6 @@ monitor (and its CSV)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 
 from django.conf import settings as django_settings
@@ -24,6 +22,7 @@ from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership, Setting
 from knotwork.placements import move_queries as q
 from knotwork.placements.move_charts import monitor_chart
+from knotwork.placements.move_exports import monitor_csv, monitor_xlsx
 from knotwork.placements.move_forms import MoveForm, OutcomeForm, ReviewForm
 from knotwork.placements.move_models import ManagedMove
 from knotwork.placements.move_rules import judged_on
@@ -34,6 +33,7 @@ from knotwork.placements.move_services import (
 )
 from knotwork.placements.panel_models import AgendaItem
 from knotwork.placements.panel_queries import item_for_user
+from knotwork.placements.workbook_exports import XLSX
 from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access
 from knotwork.pupils.models import Enrolment
 
@@ -201,33 +201,15 @@ def move_year_after(request: AuthedRequest) -> HttpResponse:
     return render(request, "placements/move_year_after.html", {"y": figures})
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(text: str) -> str:
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
 @require_http_methods(["GET"])
-def move_monitor_export(request: AuthedRequest) -> HttpResponse:
-    """The per-setting table and the group tables as CSV: figures only, never a pupil."""
+def move_monitor_export(request: AuthedRequest, file_format: str = "csv") -> HttpResponse:
+    """The per-setting table and the group tables as CSV or XLSX: figures only, never a
+    pupil."""
     figures = q.monitor(_partnership(request), timezone.localdate())
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(q.MONITOR_HEADER)
-    writer.writerows([[_safe(v) for v in line] for line in q.monitor_lines(figures)])
-    for table in figures.groups:
-        writer.writerow([])
-        writer.writerow(
-            [table.title, "Pupils on roll", "Managed moves", "Per 100 on roll", "Flagged"]
-        )
-        for row in table.rows:
-            flag = "yes" if row.label in table.flagged else ""
-            writer.writerow(
-                [row.label, row.cells["on_roll"], row.cells["uses"], row.cells["uses_rate"], flag]
-            )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    name = f"managed-moves-{timezone.localdate():%Y%m%d}.csv"
+    name = f"managed-moves-{timezone.localdate():%Y%m%d}.{file_format}"
+    if file_format == "xlsx":
+        response = HttpResponse(monitor_xlsx(figures, q.success_days()), content_type=XLSX)
+    else:
+        response = HttpResponse(monitor_csv(figures), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

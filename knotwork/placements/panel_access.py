@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from knotwork.accounts.models import Membership, Role, User
 from knotwork.directory.models import PartnershipMember
-from knotwork.placements.panel_models import Panel, PanelMeeting
+from knotwork.placements.panel_models import Panel, PanelMeeting, seat_held
 from knotwork.placements.panel_rules import in_papers_window
 from knotwork.pupils.access import PARTNERSHIP_ROLES, visible_among
 
@@ -66,7 +67,9 @@ def panel_rights(user: User | AnonymousUser, panel: Panel) -> PanelRights:
     editing_officer = officer and panel.partnership_id in _officer_partnerships(
         [m for m in memberships if m.can_edit]
     )
-    seated = set(panel.members.values_list("organisation_id", flat=True))
+    seated = set(
+        panel.members.held_on(timezone.localdate()).values_list("organisation_id", flat=True)
+    )
     member = any(m.organisation_id in seated and m.role != Role.BOARD_MEMBER for m in memberships)
     puts_forward = editing_officer or any(
         m.organisation_id in seated and m.can_edit and m.role != Role.BOARD_MEMBER
@@ -91,7 +94,8 @@ def visible_panels(user: User | AnonymousUser) -> QuerySet[Panel]:
     seats = [m.organisation_id for m in memberships if m.role != Role.BOARD_MEMBER]
     return (
         Panel.objects.filter(
-            Q(partnership_id__in=officer_of) | Q(members__organisation_id__in=seats)
+            Q(partnership_id__in=officer_of)
+            | (Q(members__organisation_id__in=seats) & seat_held(timezone.localdate(), "members__"))
         )
         .distinct()
         .select_related("partnership")

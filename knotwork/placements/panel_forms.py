@@ -100,3 +100,30 @@ class MeetingForm(forms.Form):
 
 class DoneForm(forms.Form):
     done_on = forms.DateField(label="Done on", widget=DateInput())
+
+
+class MemberForm(forms.Form):
+    """A seat for an organisation: which, its role, and whether it is expected."""
+
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.none(), empty_label="Choose"
+    )
+    role = forms.ChoiceField(
+        label="Role on the panel", choices=[("", "Choose"), *PanelMember.Role.choices]
+    )
+    expected = forms.BooleanField(
+        label="Expected at every meeting",
+        required=False,
+        initial=True,
+        help_text="Leave unticked for members who come on occasion (FE and primary links).",
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations
+
+
+class MemberEndForm(forms.Form):
+    ended_on = forms.DateField(label="Last day on the panel", widget=DateInput())

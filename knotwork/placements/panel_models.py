@@ -3,6 +3,7 @@ agenda of cases put forward, the decisions and the actions with their owners."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -35,8 +36,21 @@ class Panel(models.Model):
         return self.name
 
 
+def seat_held(day: datetime.date, prefix: str = "") -> Q:
+    """Seats held on a day (``prefix`` is the path to the seat, as ``"members__"``)."""
+    return Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+
+
+class PanelMemberQuerySet(models.QuerySet["PanelMember"]):
+    def held_on(self, day: datetime.date) -> PanelMemberQuerySet:
+        """The seats held on a day: not ended, or ended on it or later."""
+        return self.filter(seat_held(day))
+
+
 class PanelMember(models.Model):
-    """An organisation with a seat on the panel, and whether it is expected at meetings."""
+    """An organisation with a seat on the panel, and whether it is expected at meetings.
+    A seat that ends keeps its row (and the meetings it came to), with the last day it
+    was held; the organisation may be given a new seat later."""
 
     class Role(models.TextChoices):
         SETTING = "setting", "School"
@@ -55,11 +69,20 @@ class PanelMember(models.Model):
     expected = models.BooleanField(
         default=True, help_text="Expected at every meeting (FE and primary links on occasion)."
     )
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="The last day the organisation held the seat."
+    )
+
+    objects = PanelMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name"]
         constraints = [
-            models.UniqueConstraint(fields=["panel", "organisation"], name="panel_seat_once")
+            models.UniqueConstraint(
+                fields=["panel", "organisation"],
+                condition=Q(ended_on__isnull=True),
+                name="panel_seat_once",
+            )
         ]
 
     def __str__(self) -> str:

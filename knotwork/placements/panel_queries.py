@@ -143,7 +143,9 @@ def agenda(
     named = names_shown(user, meeting, rights, [i.pupil_id for i in items if i.pupil_id], today)
     rows = [AgendaRow(i, i.pupil_id in named) for i in items]
     members = list(
-        PanelMember.objects.filter(panel_id=meeting.panel_id).select_related("organisation")
+        PanelMember.objects.filter(panel_id=meeting.panel_id)
+        .held_on(meeting.held_on)
+        .select_related("organisation")
     )
     first, last = year_of_meetings(meeting.held_on)
     year = list(

@@ -21,6 +21,7 @@ from knotwork.placements.panel_models import (
     Panel,
     PanelAction,
     PanelMeeting,
+    PanelMember,
 )
 from knotwork.pupils.access import Access, pupil_access
 from knotwork.pupils.models import Pupil
@@ -81,7 +82,11 @@ def panel_item_put_forward(
         referral.panel_id != meeting.panel.partnership_id or referral.pupil_id != pupil_pk(pupil)
     ):
         raise ValidationError("That referral was not made to this panel about this pupil.")
-    seated = meeting.panel.members.filter(organisation=organisation).exists()
+    seated = (
+        meeting.panel.members.held_on(timezone.localdate())
+        .filter(organisation=organisation)
+        .exists()
+    )
     if not seated and not rights.runs:
         raise ValidationError({"organisation": "Cases come from organisations on the panel."})
     last = meeting.items.order_by("-position").values_list("position", flat=True).first()
@@ -150,7 +155,7 @@ def panel_attendance_record(
     _require_run(actor, meeting.panel)
     if meeting.held_on > timezone.localdate():
         raise ValidationError("Attendance is recorded on or after the meeting day.")
-    members = {m.pk: m for m in meeting.panel.members.all()}
+    members = {m.pk: m for m in meeting.panel.members.held_on(meeting.held_on)}
     if set(statuses) != set(members):
         raise ValidationError("Say for every member whether they came.")
     if any(s not in MeetingAttendance.Status.values for s in statuses.values()):
@@ -202,3 +207,54 @@ def panel_action_done(*, actor: User, action: PanelAction, done_on: datetime.dat
     action.save(update_fields=["done_on"])
     audit_record(actor=actor, action=UPDATE, obj=action, what="panel action done")
     return action
+
+
+@transaction.atomic
+def panel_member_add(
+    *,
+    actor: User,
+    panel: Panel,
+    organisation: Organisation,
+    role: str,
+    expected: bool = True,
+) -> PanelMember:
+    """Give an organisation a seat on the panel, with its role and whether it is expected
+    at every meeting. An organisation holds one seat at a time."""
+    _require_run(actor, panel)
+    if role not in PanelMember.Role.values:
+        raise ValidationError({"role": "Choose the organisation's role on the panel."})
+    if panel.members.filter(organisation=organisation, ended_on__isnull=True).exists():
+        raise ValidationError({"organisation": "That organisation already has a seat."})
+    member = PanelMember.objects.create(
+        panel=panel, organisation=organisation, role=role, expected=expected
+    )
+    audit_record(actor=actor, action=CREATE, obj=member, what="panel member")
+    return member
+
+
+@transaction.atomic
+def panel_member_end(
+    *, actor: User, member: PanelMember, ended_on: datetime.date | None = None
+) -> PanelMember:
+    """End a seat: ``ended_on`` (today unless given) is the last day it is held. The seat
+    keeps its row and the meetings it came to. Not after today, nor before a meeting it
+    came to."""
+    _require_run(actor, member.panel)
+    ended_on = ended_on or timezone.localdate()
+    if member.ended_on is not None:
+        raise ValidationError("That seat has already ended.")
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "A seat ends today or on a day gone by."})
+    last = (
+        member.attendance.order_by("-meeting__held_on")
+        .values_list("meeting__held_on", flat=True)
+        .first()
+    )
+    if last is not None and ended_on < last:
+        raise ValidationError(
+            {"ended_on": f"The organisation's seat was held at the meeting of {last:%d/%m/%Y}."}
+        )
+    member.ended_on = ended_on
+    member.save(update_fields=["ended_on"])
+    audit_record(actor=actor, action=UPDATE, obj=member, what="panel member ended")
+    return member

@@ -35,7 +35,7 @@ from knotwork.placements.panel_forms import (
     ItemForm,
     MeetingForm,
 )
-from knotwork.placements.panel_models import AgendaItem, PanelMeeting
+from knotwork.placements.panel_models import AgendaItem, PanelMeeting, seat_held
 from knotwork.pupils.access import visible_pupils
 
 VIEW = AuditEntry.Action.VIEW
@@ -91,7 +91,9 @@ def panel_action_done(request: AuthedRequest, action_uuid: uuid.UUID) -> HttpRes
 
 
 def _organisations(request: AuthedRequest, meeting: PanelMeeting, rights: PanelRights) -> list[Any]:
-    seated = Organisation.objects.filter(panel_seats__panel_id=meeting.panel_id).order_by("name")
+    seated = Organisation.objects.filter(
+        seat_held(timezone.localdate(), "panel_seats__"), panel_seats__panel_id=meeting.panel_id
+    ).order_by("name")
     if rights.runs:
         return list(seated)
     own = request.user.memberships.filter(can_edit=True).values("organisation_id")
@@ -101,7 +103,9 @@ def _organisations(request: AuthedRequest, meeting: PanelMeeting, rights: PanelR
 def _people(meeting: PanelMeeting) -> list[User]:
     """Who may own an action: people of the panel's member organisations and of the
     partnership's LA service, board members aside."""
-    seated = Organisation.objects.filter(panel_seats__panel_id=meeting.panel_id)
+    seated = Organisation.objects.filter(
+        seat_held(timezone.localdate(), "panel_seats__"), panel_seats__panel_id=meeting.panel_id
+    )
     officers = meeting.panel.partnership.memberships.filter(
         organisation__kind=Organisation.Kind.LA_SERVICE
     ).values("organisation_id")
@@ -268,7 +272,7 @@ def panel_item_decide(request: AuthedRequest, item_uuid: uuid.UUID) -> HttpRespo
 @require_http_methods(["POST"])
 def panel_attendance(request: AuthedRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     meeting, rights = q.meeting_for_user(request.user, meeting_uuid)
-    members = list(meeting.panel.members.select_related("organisation"))
+    members = list(meeting.panel.members.held_on(meeting.held_on).select_related("organisation"))
     form = AttendanceForm(request.POST, members=members)
     if form.is_valid():
         try:

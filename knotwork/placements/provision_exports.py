@@ -1,11 +1,13 @@
-"""The partnership's placements as CSV."""
+"""The partnership's placements as CSV and XLSX."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from knotwork.placements.fair_access_exports import table_csv
 from knotwork.placements.provision_queries import PlacementRow
+from knotwork.placements.workbook_exports import Sheet, workbook
 
 HEADER = [
     "Pupil",
@@ -26,7 +28,7 @@ HEADER = [
 ]
 
 
-def placements_csv(rows: Iterable[PlacementRow]) -> str:
+def placement_lines(rows: Iterable[PlacementRow]) -> list[list[str]]:
     def line(r: PlacementRow) -> list[str]:
         p = r.placement
         return [
@@ -47,4 +49,25 @@ def placements_csv(rows: Iterable[PlacementRow]) -> str:
             r.next_review.due_on.isoformat() if r.next_review else "",
         ]
 
-    return table_csv(HEADER, (line(r) for r in rows))
+    return [line(r) for r in rows]
+
+
+def placements_csv(rows: Iterable[PlacementRow]) -> str:
+    return table_csv(HEADER, placement_lines(rows))
+
+
+def placements_xlsx(rows: Iterable[PlacementRow], today: datetime.date) -> bytes:
+    sheet = Sheet(
+        "Placements",
+        HEADER,
+        placement_lines(rows),
+        numbers=frozenset({6, 7, 13}),
+        dates=frozenset({5, 10, 11, 14}),
+    )
+    return workbook(
+        [sheet],
+        [
+            ("On", f"{today:%d/%m/%Y}"),
+            ("Note", "Only the placements of pupils you may see are listed."),
+        ],
+    )

@@ -7,6 +7,7 @@ from knotwork.placements import provision_views as views
 urlpatterns = [
     path("", views.provision_overview, name="provision-overview"),
     path("placements.csv", views.provision_csv, name="provision-csv"),
+    path("placements.xlsx", views.provision_csv, {"file_format": "xlsx"}, name="provision-xlsx"),
     path("providers/", views.provision_providers, name="provision-providers"),
     path("providers/<uuid:setting_uuid>/", views.provision_provider, name="provision-provider"),
     path(

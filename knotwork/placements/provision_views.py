@@ -26,7 +26,7 @@ from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership
 from knotwork.placements import provision_queries as q
 from knotwork.placements.provision_access import is_partnership_officer, partnership_for
-from knotwork.placements.provision_exports import placements_csv
+from knotwork.placements.provision_exports import placements_csv, placements_xlsx
 from knotwork.placements.provision_forms import (
     PASSPORT,
     PLAN,
@@ -49,6 +49,7 @@ from knotwork.placements.provision_services import (
     provision_review_hold,
     provision_update,
 )
+from knotwork.placements.workbook_exports import XLSX
 from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access
 
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
@@ -116,12 +117,16 @@ def provision_overview(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def provision_csv(request: AuthedRequest) -> HttpResponse:
+def provision_csv(request: AuthedRequest, file_format: str = "csv") -> HttpResponse:
     partnership = _partnership(request)
-    rows = q.partnership_placements(request.user, partnership, timezone.localdate())
-    _audit_rows(request, rows, "provision CSV", EXPORT)
-    response = HttpResponse(placements_csv(rows), content_type="text/csv; charset=utf-8")
-    name = f"placements-{timezone.localdate():%Y%m%d}.csv"
+    today = timezone.localdate()
+    rows = q.partnership_placements(request.user, partnership, today)
+    _audit_rows(request, rows, f"provision {file_format.upper()}", EXPORT)
+    if file_format == "xlsx":
+        response = HttpResponse(placements_xlsx(rows, today), content_type=XLSX)
+    else:
+        response = HttpResponse(placements_csv(rows), content_type="text/csv; charset=utf-8")
+    name = f"placements-{today:%Y%m%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -3,9 +3,12 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from knotwork.placements import index_views
+
 app_name = "placements"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("", index_views.index, name="index"),
     path("panels/", include("knotwork.placements.panel_urls")),
     path("moves/", include("knotwork.placements.move_urls")),
     path("interventions/", include("knotwork.placements.budget_urls")),

@@ -216,7 +216,7 @@ def test_the_command_builds_the_demo_and_prints_the_sign_ins():
     output = run_demo("--pupils", "50", "--seed", "2")
     assert Pupil.objects.count() == 50
     assert PASSWORD in output
-    for username in ("admin", "leader", "headofyear", "coordinator", "camhs", "board"):
+    for username in ("admin", "leader", "headofyear", "coordinator", "camhs", "board", "provider"):
         assert f"\n{username} " in output
     assert "Marshfield Academy" in output
 

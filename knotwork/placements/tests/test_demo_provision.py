@@ -73,3 +73,35 @@ def test_every_placement_is_dual_registered_without_overlaps(built):
 
 def test_the_same_seed_builds_the_same_placements(built):
     assert ProvisionPlacement.objects.filter(ends_on__isnull=False).count() == built[2].ended
+
+
+def test_the_first_provider_has_a_sign_in_whose_register_shows_its_placed_pupils(built, client):
+    import time_machine
+    from django.urls import reverse
+
+    from knotwork.casework.tests.demo_fixtures import NOW
+    from knotwork.directory.demo import DEMO_USERNAMES, demo_sign_ins
+
+    assert DEMO_USERNAMES[-1] == "provider"
+    user = User.objects.get(username="provider")
+    # The demo's one password (the module's demo is hashed before the tests' fast hasher).
+    assert user.password == User.objects.get(username="coordinator").password
+    membership = user.memberships.get()
+    first = ProviderProfile.objects.filter(setting__setting_type=Setting.Type.AP).order_by("pk")[0]
+    assert membership.organisation_id == first.setting_id
+    assert membership.role == "school_staff" and membership.can_edit
+    listed = [s for s in demo_sign_ins() if s.username == "provider"]
+    assert [(s.organisation, s.can_edit) for s in listed] == [(first.setting.name, True)]
+    placed = set(
+        ProvisionPlacement.objects.filter(provider=first, starts_on__lte=TODAY)
+        .exclude(ends_on__lt=TODAY)
+        .values_list("pupil_id", flat=True)
+    )
+    assert placed  # the demo places pupils with it
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(user)
+        url = reverse("attendance:provider-register", args=[first.setting.uuid])
+        response = client.get(url, {"date": TODAY.isoformat()})
+    assert response.status_code == 200
+    shown = {row.enrolment.pupil_id for row in response.context["sheet"].rows}
+    assert placed <= shown
