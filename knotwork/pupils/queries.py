@@ -129,7 +129,8 @@ _LINE = ("line_kind", "line_uuid", "line_where", "line_starts", "line_ends", "li
 def placements_for_pupil(pupil: Pupil) -> list[PlacementLine]:
     """The pupil's managed moves, fair access placements and placements with providers,
     the latest first, in one query (a union of the three)."""
-    text, day = CharField(), DateField()
+    text: CharField[str, str] = CharField()
+    day: DateField[datetime.date, datetime.date] = DateField()
     moves = (
         ManagedMove.objects.filter(pupil=pupil)
         .annotate(

@@ -12,8 +12,7 @@ from django.utils import timezone
 from knotwork.accounts.models import User
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
-from knotwork.directory.models import Setting
-from knotwork.directory.models import Partnership
+from knotwork.directory.models import Partnership, Setting
 from knotwork.pupils.access import Access, is_officer_of, may_enrol_at, pupil_access
 from knotwork.pupils.models import Contact, Enrolment, Pupil
 from knotwork.pupils.rules import (

@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0003_merge_panels_budget_provision'),
+        ("placements", "0003_merge_panels_budget_provision"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='fairaccessplacement',
-            name='decided_at',
-            field=models.ForeignKey(blank=True, help_text="The panel's agreed decision the placement was recorded from, if any.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fair_access_placements', to='placements.agendaitem'),
+            model_name="fairaccessplacement",
+            name="decided_at",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The panel's agreed decision the placement was recorded from, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="fair_access_placements",
+                to="placements.agendaitem",
+            ),
         ),
         migrations.AddField(
-            model_name='provisionplacement',
-            name='decided_at',
-            field=models.ForeignKey(blank=True, help_text="The panel's agreed decision the placement was recorded from, if any.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='provision_placements', to='placements.agendaitem'),
+            model_name="provisionplacement",
+            name="decided_at",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The panel's agreed decision the placement was recorded from, if any.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="provision_placements",
+                to="placements.agendaitem",
+            ),
         ),
     ]

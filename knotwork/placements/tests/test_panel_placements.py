@@ -102,7 +102,7 @@ def test_the_link_appears_only_for_agreed_items_of_those_kinds(client, world, pa
     assert fa_url(panel.fair_access) in page
     assert ap_url(panel.ap) in page
     assert ap_url(panel.deferred) not in page
-    assert "Record the placement<span class=\"govuk-visually-hidden\"> agreed at item 4" not in page
+    assert 'Record the placement<span class="govuk-visually-hidden"> agreed at item 4' not in page
     login(client, "officer")  # a member who does not run the meeting
     page = meeting_page(client, panel)
     assert fa_url(panel.fair_access) not in page and ap_url(panel.ap) not in page
@@ -150,9 +150,7 @@ def test_the_provision_placement_records_the_item(client, world, panel):
     assert response.context["form"]["starts_on"].value() == HELD_ON
     response = client.post(ap_url(panel.ap), ap_data(world))
     placement = ProvisionPlacement.objects.get()
-    assert response["Location"] == reverse(
-        "placements:provision-placement", args=[placement.uuid]
-    )
+    assert response["Location"] == reverse("placements:provision-placement", args=[placement.uuid])
     assert placement.decided_at == panel.ap
     page = client.get(response["Location"]).content.decode()
     assert "Agreed at the panel on 20 November 2026" in page
