@@ -90,7 +90,7 @@ def pupil_create(
 
 def _next_temporary_upn(la_code: str, year: int) -> str:
     issued = set(
-        Pupil.objects.filter(upn__regex=rf"^.{la_code}0000{year % 100:02d}").values_list(
+        Pupil.objects.filter(upn__contains=f"{la_code}0000{year % 100:02d}").values_list(
             "upn", flat=True
         )
     )
