@@ -380,7 +380,8 @@ def pupil_sections(
 ) -> frozenset[str]:
     """Which sections of the pupil's record (``Section`` values) the user may see on a
     day: none unless they see the pupil; all for staff whose setting or partnership has
-    them on roll; for a practitioner, the sections of the consents and decisions to share
+    them on roll, and for the partnership's officers who see them by a fair access
+    placement; for a practitioner, the sections of the consents and decisions to share
     for their organisations when their link rests on consent, and all when it rests on
     another basis. A pupil seen by none of these routes is seen whole (break glass)."""
     on = on or timezone.localdate()
