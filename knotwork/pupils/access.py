@@ -11,9 +11,9 @@
 - Break glass (``privacy.BreakGlass``): anyone else who opened one pupil's record
   for urgent safeguarding sees that pupil while the window is open; read only.
 - Fair access: partnership coordinators and local authority officers also see a pupil
-  with a fair access placement in their partnership not yet started, or started within
-  the last term (``FAIR_ACCESS_TERM``): a child new to the area is on no roll until
-  their first day, and the officers place them.
+  on no roll in their partnership with a fair access placement in it not yet started,
+  or started within the last term (``FAIR_ACCESS_TERM``): a child new to the area is on
+  no roll until their first day, and the officers place them.
 
 A membership with ``can_edit`` lets its holder change the records it lets
 them see; practitioners' links and board members never do.
@@ -83,10 +83,15 @@ def _setting_ids_in_scope(memberships: Sequence[Membership]) -> set[int]:
 
 def _fair_access_waiting(on: datetime.date) -> QuerySet[FairAccessPlacement]:
     """Fair access placements that show their pupil to the partnership's officers on a
-    day: not started, or started within the last term."""
+    day: not started, or started within the last term, and the pupil on no roll in the
+    placement's partnership that day (on one, the roll shows them already)."""
+    on_roll = Enrolment.objects.current(on).filter(
+        pupil=OuterRef("pupil_id"),
+        setting__partnership_memberships__partnership=OuterRef("partnership_id"),
+    )
     return FairAccessPlacement.objects.filter(
         Q(started_on__isnull=True) | Q(started_on__gt=on - FAIR_ACCESS_TERM)
-    )
+    ).filter(~Exists(on_roll))
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,8 @@ class _Scope:
     setting_ids: tuple[int, ...]
     linked_to: User | None  # a practitioner, whose own links count
     break_glass: bool = False  # an open break-glass window: read only
-    # Organisations through which the user is an officer of a partnership with a fair
-    # access placement waiting (or just started): its pupil is seen.
+    # Organisations through which the user is an officer of a partnership where a child
+    # on no roll waits on a fair access placement (or started within the term and left).
     fair_access_orgs: tuple[int, ...] = ()
 
     def fair_access(self, on: datetime.date) -> QuerySet[FairAccessPlacement]:
@@ -162,10 +167,12 @@ def _scope(user: User | AnonymousUser, on: datetime.date, *, for_edit: bool) -> 
     if scope.break_glass:
         broken = _open_break_glass(user).filter(pupil=OuterRef("pk"))
         scopes.append(Q(Exists(broken)))
-    # Likewise a fair access placement's pupil, only when one is waiting.
+    # Likewise the children on no roll a fair access placement shows, only when there
+    # are some: a handful of ids, which the database ORs to the roll test at little cost
+    # (an EXISTS here made a coordinator's search five times slower).
     if scope.fair_access_orgs:
-        placed = scope.fair_access(on).filter(pupil=OuterRef("pk"))
-        scopes.append(Q(Exists(placed)))
+        placed = sorted(set(scope.fair_access(on).values_list("pupil_id", flat=True)))
+        scopes.append(Q(pk__in=placed))
     combined = scopes[0]
     for more in scopes[1:]:
         combined |= more

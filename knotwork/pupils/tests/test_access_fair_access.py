@@ -157,6 +157,15 @@ def test_a_child_on_roll_is_seen_by_the_roll_as_before(cast):
     assert shapes(cast.outsider, cast.pupil_b) == (True, True)
     assert shapes(cast.officer, cast.pupil_b) == (False, False)
     assert shapes(cast.coordinator, cast.pupil_b) == (True, True)
+    # On a roll in the partnership, the placement adds nothing to the rule.
+    assert _scope_of(cast.coordinator, for_edit=False).fair_access_orgs == ()
+
+
+def test_a_child_on_roll_outside_the_partnership_is_seen_by_the_placement(cast):
+    elsewhere = make_setting(name="Far Away School")
+    pupil = on_no_roll(cast)
+    pupil.enrolments.create(setting=elsewhere, start_date=D(2024, 9, 1))
+    assert shapes(cast.coordinator, pupil) == (True, True)
 
 
 @pytest.mark.parametrize("who", CAST)
@@ -182,9 +191,12 @@ def test_the_common_case_adds_no_clause(cast):
     assert _scope_of(cast.officer, for_edit=False).fair_access_orgs == ()
 
 
-def test_the_clause_costs_no_query_more(cast, django_assert_num_queries):
+def test_the_clause_costs_one_query_only_when_a_child_waits(cast, django_assert_num_queries):
+    # The memberships (with whether a child waits), the partnership's settings, the search.
+    with django_assert_num_queries(3):
+        list(visible_pupils(cast.coordinator))
     pupil = on_no_roll(cast)
-    with django_assert_num_queries(2):  # the memberships, and the partnership's settings
-        _scope_of(cast.coordinator, for_edit=False)
+    with django_assert_num_queries(4):  # and the children waiting
+        assert pupil in visible_pupils(cast.coordinator)
     Membership.objects.filter(user=cast.coordinator).update(role=Role.SCHOOL_STAFF)
     assert shapes(cast.coordinator, pupil) == (False, False)
