@@ -63,6 +63,7 @@ from knotwork.directory.models import (
 )
 from knotwork.notices.demo import NoticesDemo, notices_demo, parent_contacts_demo
 from knotwork.placements.demo import PlacementsDemo
+from knotwork.placements.demo_access import access_demo
 from knotwork.placements.demo_budget import budget_demo
 from knotwork.placements.demo_panels import panels_demo
 from knotwork.placements.demo_provision import PROVIDER_USERNAME, provision_demo
@@ -902,6 +903,7 @@ def _build_casework(
             panels,
             provision_demo(partnership=partnership, today=today, actor=coordinator, seed=seed),
             budget_demo(partnership=partnership, today=today, actor=coordinator, seed=seed),
+            access_demo(partnership=partnership, today=today, actor=coordinator, seed=seed),
         )
     _refresh_planner_statistics(Concern, Referral, Case, PupilLink, Enrolment)
     return _Casework(

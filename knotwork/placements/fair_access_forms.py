@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from knotwork.directory.models import Setting
 from knotwork.placements.fair_access_models import FairAccessCategory
+from knotwork.pupils.models import Pupil
 
 
 class DateInput(forms.DateInput):
@@ -47,6 +48,39 @@ class FairAccessForm(forms.Form):
     def __init__(self, *args: Any, schools: QuerySet[Setting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["placed_at"].queryset = schools  # type: ignore[attr-defined]
+
+
+class NewChildForm(forms.ModelForm[Pupil]):
+    """A child on no roll in the partnership: who they are, for the fair access form."""
+
+    upn = forms.CharField(
+        label="UPN (if known)",
+        required=False,
+        max_length=20,
+        help_text="From the child's last school in England. Leave empty and a temporary "
+        "UPN is given, as a school would.",
+    )
+
+    class Meta:
+        model = Pupil
+        fields = [
+            "legal_forename",
+            "legal_surname",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "sen_provision",
+            "looked_after",
+            "child_in_need",
+            "young_carer",
+            "eal",
+            "fsm_eligible",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def child(self) -> dict[str, Any]:
+        """The details for ``pupil_register``."""
+        return {name: self.cleaned_data[name] for name in [*self.Meta.fields, "upn"]}
 
 
 class StartForm(forms.Form):

@@ -56,6 +56,14 @@ class FairAccessPlacement(models.Model):
     started_on = models.DateField(
         null=True, blank=True, help_text="The pupil's first day at the school."
     )
+    decided_at = models.ForeignKey(
+        "placements.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fair_access_placements",
+        help_text="The panel's agreed decision the placement was recorded from, if any.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -190,7 +190,9 @@ def fair_access_for_user(
     """The placement if the user may see its pupil: 404 when not, 403 when they may see but
     not change it and asked to write."""
     placement = (
-        FairAccessPlacement.objects.select_related("pupil", "placed_at", "partnership")
+        FairAccessPlacement.objects.select_related(
+            "pupil", "placed_at", "partnership", "decided_at__meeting"
+        )
         .filter(uuid=placement_uuid)
         .first()
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,10 +18,12 @@ from knotwork.placements.fair_access_models import (
     FairAccessPlacement,
     FairShareWeighting,
 )
+from knotwork.placements.panel_models import AgendaItem
+from knotwork.placements.panel_services import panel_decision_check
 from knotwork.placements.provision_access import is_partnership_officer
 from knotwork.pupils.access import Access, pupil_access
 from knotwork.pupils.models import Enrolment, Pupil
-from knotwork.pupils.services import enrolment_add
+from knotwork.pupils.services import enrolment_add, pupil_register
 
 SCHOOL_TYPES = frozenset({Setting.Type.SECONDARY, Setting.Type.PRIMARY, Setting.Type.SPECIAL})
 
@@ -76,15 +79,83 @@ def fair_access_place(
     placed_on: datetime.date,
     started_on: datetime.date | None = None,
     arrived_on: datetime.date | None = None,
+    decided_at: AgendaItem | None = None,
 ) -> FairAccessPlacement:
-    """Record a fair access placement. With a start date the pupil is put on the school's
-    roll from that day (single registration), if not on it already."""
+    """Record a fair access placement (decided at a panel's agenda item, if given: one it
+    agreed, about this pupil). With a start date the pupil is put on the school's roll
+    from that day (single registration), if not on it already."""
     _require_officer(actor, partnership)
     if pupil_access(actor, pupil) < Access.EDIT:
         raise PermissionDenied("You may not change this pupil's record.")
+    return _place(
+        actor=actor,
+        partnership=partnership,
+        pupil=pupil,
+        category=category,
+        out_of_school_from=out_of_school_from,
+        placed_at=placed_at,
+        placed_on=placed_on,
+        started_on=started_on,
+        arrived_on=arrived_on,
+        decided_at=decided_at,
+    )
+
+
+@transaction.atomic
+def fair_access_place_new_child(
+    *,
+    actor: User,
+    partnership: Partnership,
+    child: dict[str, Any],
+    category: str,
+    out_of_school_from: datetime.date,
+    placed_at: Setting,
+    placed_on: datetime.date,
+    started_on: datetime.date | None = None,
+    arrived_on: datetime.date | None = None,
+) -> FairAccessPlacement:
+    """Record a child on no roll in the partnership (``child``: their details for
+    ``pupil_register``, with ``upn`` if known) and their fair access placement together:
+    the placement is what lets the partnership's officers see the child."""
+    _require_officer(actor, partnership)
+    pupil = pupil_register(actor=actor, partnership=partnership, **child)
+    return _place(
+        actor=actor,
+        partnership=partnership,
+        pupil=pupil,
+        category=category,
+        out_of_school_from=out_of_school_from,
+        placed_at=placed_at,
+        placed_on=placed_on,
+        started_on=started_on,
+        arrived_on=arrived_on,
+        decided_at=None,
+    )
+
+
+def _place(
+    *,
+    actor: User,
+    partnership: Partnership,
+    pupil: Pupil,
+    category: str,
+    out_of_school_from: datetime.date,
+    placed_at: Setting,
+    placed_on: datetime.date,
+    started_on: datetime.date | None,
+    arrived_on: datetime.date | None,
+    decided_at: AgendaItem | None,
+) -> FairAccessPlacement:
     if category not in FairAccessCategory.values:
         raise ValidationError({"category": "Choose a category of the protocol."})
     _check_school(partnership, placed_at)
+    if decided_at is not None:
+        panel_decision_check(
+            decided_at,
+            pupil=pupil,
+            kind=AgendaItem.Kind.FAIR_ACCESS,
+            partnership_id=partnership.pk,
+        )
     errors = {}
     if placed_on < out_of_school_from:
         errors["placed_on"] = "The placement cannot be agreed before the pupil was out of school."
@@ -103,6 +174,7 @@ def fair_access_place(
         placed_at=placed_at,
         placed_on=placed_on,
         started_on=started_on,
+        decided_at=decided_at,
         recorded_by=actor,
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, pupil=pupil, obj=placement)

@@ -20,6 +20,8 @@ urlpatterns = [
         name="fair-access-share-xlsx",
     ),
     path("new/<uuid:pupil_uuid>/", views.fair_access_new, name="fair-access-new"),
+    path("new-child/", views.fair_access_new_child, name="fair-access-new-child"),
+    path("from-panel/<uuid:item_uuid>/", views.fair_access_from_item, name="fair-access-from-item"),
     path("<uuid:placement_uuid>/", views.fair_access_placement, name="fair-access-placement"),
     path("<uuid:placement_uuid>/start/", views.fair_access_started, name="fair-access-start"),
 ]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,17 +33,27 @@ from knotwork.placements.fair_access_exports import (
     share_lines,
     share_xlsx,
 )
-from knotwork.placements.fair_access_forms import FairAccessForm, StartForm, WeightForm, YearForm
+from knotwork.placements.fair_access_forms import (
+    FairAccessForm,
+    NewChildForm,
+    StartForm,
+    WeightForm,
+    YearForm,
+)
 from knotwork.placements.fair_access_models import FairAccessPlacement
 from knotwork.placements.fair_access_services import (
     SCHOOL_TYPES,
     fair_access_place,
+    fair_access_place_new_child,
     fair_access_start,
     fair_share_weight_set,
 )
+from knotwork.placements.panel_models import AgendaItem
+from knotwork.placements.panel_queries import item_for_user
 from knotwork.placements.provision_access import is_partnership_officer, partnership_for
 from knotwork.placements.workbook_exports import XLSX
 from knotwork.pupils.access import get_pupil_for_user
+from knotwork.pupils.models import Pupil
 
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
 
@@ -187,17 +197,24 @@ def fair_access_share_csv(request: AuthedRequest, file_format: str = "csv") -> H
     return response
 
 
-@require_http_methods(["GET", "POST"])
-def fair_access_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid, write=True)
-    partnership = _partnership(request)
+def _record(
+    request: AuthedRequest,
+    pupil: Pupil,
+    partnership: Partnership,
+    item: AgendaItem | None = None,
+) -> HttpResponse:
     if not is_partnership_officer(request.user, partnership, for_edit=True):
         raise PermissionDenied("Fair access placements are recorded by the partnership's officers.")
-    form = FairAccessForm(request.POST or None, schools=_schools(partnership))
+    initial = {"placed_on": item.meeting.held_on} if item is not None else {}
+    form = FairAccessForm(request.POST or None, initial=initial, schools=_schools(partnership))
     if request.method == "POST" and form.is_valid():
         try:
             placement = fair_access_place(
-                actor=request.user, partnership=partnership, pupil=pupil, **form.cleaned_data
+                actor=request.user,
+                partnership=partnership,
+                pupil=pupil,
+                decided_at=item,
+                **form.cleaned_data,
             )
         except ValidationError as exc:
             show_errors(form, exc)
@@ -205,7 +222,55 @@ def fair_access_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpRespon
             messages.success(request, "Fair access placement recorded.")
             return redirect("placements:fair-access-placement", placement_uuid=placement.uuid)
     audit_record(actor=request.user, action=VIEW, pupil=pupil, what="fair access form")
-    return render(request, "placements/fair_access_new.html", {"form": form, "pupil": pupil})
+    context = {"form": form, "pupil": pupil, "item": item}
+    return render(request, "placements/fair_access_new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def fair_access_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
+    pupil = get_pupil_for_user(request.user, pupil_uuid, write=True)
+    return _record(request, pupil, _partnership(request))
+
+
+@require_http_methods(["GET", "POST"])
+def fair_access_from_item(request: AuthedRequest, item_uuid: uuid.UUID) -> HttpResponse:
+    """Record the placement a panel agreed at an agenda item, prefilled from it."""
+    item, _ = item_for_user(request.user, item_uuid)
+    if item.pupil is None or item.kind != AgendaItem.Kind.FAIR_ACCESS:
+        raise Http404("No fair access placement on this item")
+    pupil = get_pupil_for_user(request.user, item.pupil.uuid, write=True)
+    if item.decision != AgendaItem.Decision.AGREED:
+        raise PermissionDenied("The panel has not agreed this placement.")
+    return _record(request, pupil, item.meeting.panel.partnership, item)
+
+
+@require_http_methods(["GET", "POST"])
+def fair_access_new_child(request: AuthedRequest) -> HttpResponse:
+    """Record a child on no roll in the partnership (new to the area, out of school) with
+    their fair access placement: the placement lets the officers see them."""
+    partnership = _partnership(request)
+    if not is_partnership_officer(request.user, partnership, for_edit=True):
+        raise PermissionDenied("Fair access placements are recorded by the partnership's officers.")
+    data = request.POST if request.method == "POST" else None
+    child_form = NewChildForm(data)
+    form = FairAccessForm(data, schools=_schools(partnership))
+    if request.method == "POST" and child_form.is_valid() and form.is_valid():
+        try:
+            placement = fair_access_place_new_child(
+                actor=request.user,
+                partnership=partnership,
+                child=child_form.child(),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                target = child_form if name in child_form.fields else form
+                target.add_error(name if name in target.fields else None, errors)
+        else:
+            messages.success(request, "Child and fair access placement recorded.")
+            return redirect("placements:fair-access-placement", placement_uuid=placement.uuid)
+    context = {"form": form, "child_form": child_form, "partnership": partnership}
+    return render(request, "placements/fair_access_new_child.html", context)
 
 
 def _render_placement(

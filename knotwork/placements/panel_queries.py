@@ -97,10 +97,34 @@ def item_for_user(
     return item, rights
 
 
+#: The form that records the placement an agreed item of each kind decided, and the
+#: placements recorded from it.
+PLACEMENT_FORMS = {
+    AgendaItem.Kind.MANAGED_MOVE: ("placements:move-new", "managed_moves"),
+    AgendaItem.Kind.FAIR_ACCESS: ("placements:fair-access-from-item", "fair_access_placements"),
+    AgendaItem.Kind.AP_REFERRAL: ("placements:provision-from-item", "provision_placements"),
+}
+
+
+def placement_form_for(item: AgendaItem) -> str | None:
+    """The URL name of the form recording the placement an item decided: for an agreed
+    managed move, fair access placement or AP referral with none recorded from it yet
+    (reads the item's placements prefetched, if they are)."""
+    found = PLACEMENT_FORMS.get(AgendaItem.Kind(item.kind))
+    if found is None or item.decision != AgendaItem.Decision.AGREED or item.pupil_id is None:
+        return None
+    url_name, recorded = found
+    return None if getattr(item, recorded).exists() else url_name
+
+
 @dataclass(frozen=True)
 class AgendaRow:
     item: AgendaItem
     named: bool  # the pupil's name is shown to this user
+
+    @property
+    def placement_form(self) -> str | None:
+        return placement_form_for(self.item)
 
     @property
     def pupil_label(self) -> str:
@@ -137,7 +161,7 @@ def agenda(
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("pupil", "put_forward_by", "put_forward_by_user")
-        .prefetch_related("managed_moves")
+        .prefetch_related("managed_moves", "fair_access_placements", "provision_placements")
         .order_by("position", "pk")
     )
     named = names_shown(user, meeting, rights, [i.pupil_id for i in items if i.pupil_id], today)

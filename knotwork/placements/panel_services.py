@@ -258,3 +258,19 @@ def panel_member_end(
     member.save(update_fields=["ended_on"])
     audit_record(actor=actor, action=UPDATE, obj=member, what="panel member ended")
     return member
+
+
+def panel_decision_check(
+    item: AgendaItem, *, pupil: Pupil, kind: str, partnership_id: int | None = None
+) -> None:
+    """Refuse to record a placement as decided at an agenda item unless the panel agreed
+    that item, of that kind, about that pupil (and, given one, in that partnership)."""
+    if (
+        item.kind != kind
+        or item.decision != AgendaItem.Decision.AGREED
+        or item.pupil_id != pupil.pk
+        or (partnership_id is not None and item.meeting.panel.partnership_id != partnership_id)
+    ):
+        raise ValidationError(
+            {"decided_at": "That agenda item is not an agreed decision to place this pupil."}
+        )

@@ -259,12 +259,9 @@ def panel_item_decide(request: AuthedRequest, item_uuid: uuid.UUID) -> HttpRespo
             show_errors(form, exc)
         else:
             messages.success(request, "Decision recorded.")
-            if (
-                item.kind == AgendaItem.Kind.MANAGED_MOVE
-                and item.decision == AgendaItem.Decision.AGREED
-                and not item.managed_moves.exists()
-            ):
-                return redirect("placements:move-new", item_uuid=item.uuid)
+            placement_form = q.placement_form_for(item)
+            if placement_form is not None:
+                return redirect(placement_form, item_uuid=item.uuid)
             return redirect("placements:panel-meeting", meeting_uuid=item.meeting.uuid)
     return _meeting_page(request, item.meeting, rights, failed_decision=(item.pk, form))
 

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from knotwork.accounts.models import Membership, User
 from knotwork.directory.models import Partnership
-from knotwork.pupils.access import PARTNERSHIP_ROLES
+from knotwork.pupils.access import is_officer_of
 
 
 def partnerships_of(user: User | AnonymousUser) -> list[Partnership]:
@@ -41,13 +41,4 @@ def is_partnership_officer(
 ) -> bool:
     """A coordinator or local authority officer of an organisation in the partnership
     (and, for_edit, one who may change records)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    memberships = Membership.objects.filter(
-        user=user,
-        role__in=PARTNERSHIP_ROLES,
-        organisation__partnership_memberships__partnership=partnership,
-    )
-    if for_edit:
-        memberships = memberships.filter(can_edit=True)
-    return memberships.exists()
+    return is_officer_of(user, partnership, for_edit=for_edit)

@@ -117,6 +117,14 @@ class ProvisionPlacement(models.Model):
         related_name="provision_placements",
         help_text="The pupil's (subsidiary) registration at the provider for the placement.",
     )
+    decided_at = models.ForeignKey(
+        "placements.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provision_placements",
+        help_text="The panel's agreed decision the placement was recorded from, if any.",
+    )
     timetable = models.CharField(max_length=WEEK_SESSIONS, default=AT_PROVIDER * WEEK_SESSIONS)
     starts_on = models.DateField()
     planned_reintegration_on = models.DateField(null=True, blank=True)

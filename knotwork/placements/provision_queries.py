@@ -184,7 +184,10 @@ def placement_for_user(
     """The placement if the user may see its pupil: 404 when not, 403 when they may see but
     not change it and asked to write."""
     placement = (
-        _placements().select_related("exclusion", "enrolment").filter(uuid=placement_uuid).first()
+        _placements()
+        .select_related("exclusion", "enrolment", "decided_at__meeting")
+        .filter(uuid=placement_uuid)
+        .first()
     )
     if placement is None:
         raise Http404("No such placement")

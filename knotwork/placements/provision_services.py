@@ -18,6 +18,8 @@ from knotwork.behaviour.models import Exclusion
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership, Setting
+from knotwork.placements.panel_models import AgendaItem
+from knotwork.placements.panel_services import panel_decision_check
 from knotwork.placements.provision_access import is_partnership_officer
 from knotwork.placements.provision_models import (
     ProviderProfile,
@@ -258,10 +260,12 @@ def provision_place(
     timetable: str,
     planned_reintegration_on: datetime.date | None = None,
     exclusion: Exclusion | None = None,
+    decided_at: AgendaItem | None = None,
 ) -> ProvisionPlacement:
-    """Place a pupil with a provider. They stay on the home school's roll and are dual
-    registered at the provider for the placement; the half-termly reviews are set from the
-    home school's calendar, and day-6 provision is noted on its exclusion."""
+    """Place a pupil with a provider (decided at a panel's agenda item, if given: an AP
+    referral it agreed, about this pupil). They stay on the home school's roll and are
+    dual registered at the provider for the placement; the half-termly reviews are set
+    from the home school's calendar, and day-6 provision is noted on its exclusion."""
     _require_edit(actor, pupil)
     _check_kind(kind, provider, exclusion, pupil)
     try:
@@ -276,6 +280,13 @@ def provision_place(
     shared = _partnerships_of(home.setting) & _partnerships_of(provider.setting)
     if not shared:
         raise ValidationError({"provider": "Choose a provider in the home school's partnership."})
+    if decided_at is not None:
+        panel_decision_check(
+            decided_at,
+            pupil=pupil,
+            kind=AgendaItem.Kind.AP_REFERRAL,
+            partnership_id=min(shared),
+        )
     placement = ProvisionPlacement.objects.create(
         partnership_id=min(shared),
         pupil=pupil,
@@ -286,6 +297,7 @@ def provision_place(
         timetable=timetable,
         starts_on=starts_on,
         planned_reintegration_on=planned_reintegration_on,
+        decided_at=decided_at,
         recorded_by=actor,
     )
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, pupil=pupil, obj=placement)

@@ -16,6 +16,7 @@ urlpatterns = [
         name="provision-provider-edit",
     ),
     path("new/<uuid:pupil_uuid>/", views.provision_new, name="provision-new"),
+    path("from-panel/<uuid:item_uuid>/", views.provision_from_item, name="provision-from-item"),
     path("<uuid:placement_uuid>/", views.provision_placement, name="provision-placement"),
     path("<uuid:placement_uuid>/edit/", views.provision_edit, name="provision-edit"),
     path("<uuid:placement_uuid>/end/", views.provision_ended, name="provision-end"),

@@ -25,6 +25,8 @@ from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership
 from knotwork.placements import provision_queries as q
+from knotwork.placements.panel_models import AgendaItem
+from knotwork.placements.panel_queries import item_for_user
 from knotwork.placements.provision_access import is_partnership_officer, partnership_for
 from knotwork.placements.provision_exports import placements_csv, placements_xlsx
 from knotwork.placements.provision_forms import (
@@ -193,19 +195,22 @@ def provision_provider_edit(request: AuthedRequest, setting_uuid: uuid.UUID) -> 
 # --- Placing a pupil ----------------------------------------------------------------------------
 
 
-def _placement_form(request: AuthedRequest, pupil: Any) -> PlacementForm:
+def _placement_form(
+    request: AuthedRequest, pupil: Any, initial: dict[str, Any] | None = None
+) -> PlacementForm:
     partnership = _partnership(request)
     providers = ProviderProfile.objects.filter(
         setting__partnership_memberships__partnership=partnership
     ).select_related("setting")
     exclusions = Exclusion.objects.filter(pupil=pupil, cancelled_on__isnull=True)
-    return PlacementForm(request.POST or None, providers=providers, exclusions=exclusions)
+    return PlacementForm(
+        request.POST or None, initial=initial, providers=providers, exclusions=exclusions
+    )
 
 
-@require_http_methods(["GET", "POST"])
-def provision_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
-    pupil = get_pupil_for_user(request.user, pupil_uuid, write=True)
-    form = _placement_form(request, pupil)
+def _record(request: AuthedRequest, pupil: Any, item: AgendaItem | None = None) -> HttpResponse:
+    initial = {"starts_on": item.meeting.held_on} if item is not None else None
+    form = _placement_form(request, pupil, initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -218,6 +223,7 @@ def provision_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse
                 starts_on=data["starts_on"],
                 planned_reintegration_on=data["planned_reintegration_on"],
                 timetable=form.timetable_value(),
+                decided_at=item,
             )
         except ValidationError as exc:
             show_errors(form, exc)
@@ -225,8 +231,25 @@ def provision_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse
             messages.success(request, "Placement recorded.")
             return redirect("placements:provision-placement", placement_uuid=placement.uuid)
     audit_record(actor=request.user, action=VIEW, pupil=pupil, what="placement form")
-    context = {"form": form, "pupil": pupil, "names": SESSION_NAMES}
+    context = {"form": form, "pupil": pupil, "names": SESSION_NAMES, "item": item}
     return render(request, "placements/provision_new.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def provision_new(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
+    return _record(request, get_pupil_for_user(request.user, pupil_uuid, write=True))
+
+
+@require_http_methods(["GET", "POST"])
+def provision_from_item(request: AuthedRequest, item_uuid: uuid.UUID) -> HttpResponse:
+    """Record the placement a panel agreed at an AP referral, prefilled from it."""
+    item, _ = item_for_user(request.user, item_uuid)
+    if item.pupil is None or item.kind != AgendaItem.Kind.AP_REFERRAL:
+        raise Http404("No referral to alternative provision on this item")
+    pupil = get_pupil_for_user(request.user, item.pupil.uuid, write=True)
+    if item.decision != AgendaItem.Decision.AGREED:
+        raise PermissionDenied("The panel has not agreed this placement.")
+    return _record(request, pupil, item)
 
 
 # --- One placement ------------------------------------------------------------------------------

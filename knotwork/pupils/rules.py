@@ -48,6 +48,25 @@ def upn_check_letter(body: str) -> str:
     return str(stdnum_upn.calc_check_digit(body))
 
 
+#: The last character of a temporary UPN: a letter, never I, O or S.
+TEMPORARY_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+#: Temporary UPNs one LA can issue in a year from this establishment number.
+TEMPORARY_PER_YEAR = 100 * len(TEMPORARY_LETTERS)
+
+
+def temporary_upn(la_code: str, year: int, serial: int) -> str:
+    """The ``serial``-th temporary UPN issued by a local authority itself in a year (the
+    establishment number ``0000``, as no school has issued one): check letter, LA
+    number, ``0000``, the year's last two digits, two serial digits and a letter."""
+    if not (len(la_code) == 3 and la_code.isdigit()):
+        raise ValueError("An LA number has three digits.")
+    if not 0 <= serial < TEMPORARY_PER_YEAR:
+        raise ValueError(f"Only {TEMPORARY_PER_YEAR} temporary UPNs a year.")
+    digits, letter = divmod(serial, len(TEMPORARY_LETTERS))
+    body = f"{la_code}0000{year % 100:02d}{digits:02d}{TEMPORARY_LETTERS[letter]}"
+    return upn_check_letter(body) + body
+
+
 def national_curriculum_year(date_of_birth: datetime.date, on: datetime.date) -> int:
     """NC year from age on 31 August before the academic year holding ``on``.
 

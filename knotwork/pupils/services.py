@@ -7,14 +7,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from knotwork.accounts.models import User
 from knotwork.core.audit import audit_record
 from knotwork.core.models import AuditEntry
-from knotwork.directory.models import Setting
-from knotwork.pupils.access import Access, may_enrol_at, pupil_access
+from knotwork.directory.models import Partnership, Setting
+from knotwork.pupils.access import Access, is_officer_of, may_enrol_at, pupil_access
 from knotwork.pupils.models import Contact, Enrolment, Pupil
-from knotwork.pupils.rules import InvalidUPN, Span, enrolment_conflict, validate_upn
+from knotwork.pupils.rules import (
+    TEMPORARY_PER_YEAR,
+    InvalidUPN,
+    Span,
+    enrolment_conflict,
+    temporary_upn,
+    validate_upn,
+)
 
 PUPIL_EDITABLE_FIELDS = frozenset(
     {
@@ -77,6 +85,56 @@ def pupil_create(
     enrolment.full_clean()
     enrolment.save()
     audit_record(actor=actor, action=AuditEntry.Action.CREATE, pupil=pupil, obj=enrolment)
+    return pupil
+
+
+def _next_temporary_upn(la_code: str, year: int) -> str:
+    issued = set(
+        Pupil.objects.filter(upn__contains=f"{la_code}0000{year % 100:02d}").values_list(
+            "upn", flat=True
+        )
+    )
+    for serial in range(TEMPORARY_PER_YEAR):
+        upn = temporary_upn(la_code, year, serial)
+        if upn not in issued:
+            return upn
+    raise ValidationError({"upn": "No temporary UPN is left this year: give the pupil's UPN."})
+
+
+@transaction.atomic
+def pupil_register(
+    *,
+    actor: User,
+    partnership: Partnership,
+    upn: str = "",
+    **details: Any,
+) -> Pupil:
+    """Record a child on no roll in the partnership (new to the area, out of school), for
+    its coordinators and local authority officers who may edit. Without a UPN the child
+    is given a temporary one from the partnership's local authority, as a school would.
+
+    The child is on no roll, so visible to no one until something places them (a fair
+    access placement, ``pupils.access``): call this inside the same transaction as that.
+    """
+    if not is_officer_of(actor, partnership, for_edit=True):
+        raise PermissionDenied(
+            "Children on no roll are recorded by the partnership's coordinators and local "
+            "authority officers."
+        )
+    unknown = set(details) - PUPIL_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown pupil fields: {sorted(unknown)}")
+    if upn:
+        clean_upn = _checked_upn(upn)
+        if Pupil.objects.filter(upn=clean_upn).exists():
+            raise ValidationError({"upn": "A pupil with this UPN is already recorded."})
+    else:
+        la_code = partnership.local_authority.code
+        clean_upn = _next_temporary_upn(la_code, timezone.localdate().year)
+    pupil = Pupil(upn=clean_upn, **details)
+    pupil.full_clean()
+    pupil.save()
+    audit_record(actor=actor, action=AuditEntry.Action.CREATE, pupil=pupil, what="no roll")
     return pupil
 
 

@@ -30,7 +30,7 @@ from knotwork.pupils.access import (
 )
 from knotwork.pupils.forms import PupilDetailsForm, PupilSearchForm
 from knotwork.pupils.models import Pupil
-from knotwork.pupils.queries import audit_trail, pupil_profile, pupil_search
+from knotwork.pupils.queries import audit_trail, placements_for_pupil, pupil_profile, pupil_search
 from knotwork.pupils.services import pupil_update
 
 
@@ -74,6 +74,7 @@ def profile(request: AuthedRequest, pupil_uuid: uuid.UUID) -> HttpResponse:
     if not context["can_edit"]:  # only a read-only view can rest on breaking glass
         context["break_glass"] = open_break_glass_on(request.user, pupil)
     context["leads_for_pupil"] = leads_for_pupil(request.user, pupil, today)
+    context["placements"] = placements_for_pupil(pupil)
     context["sees_sharing"] = context["can_edit"] or may_see_sharing(request.user, pupil, today)
     return render(request, "pupils/profile.html", context)
 
