@@ -17,7 +17,7 @@ from knotwork.directory.models import Organisation, Partnership, Setting
 from knotwork.placements.fair_access_models import FairAccessCategory, FairAccessPlacement
 from knotwork.placements.panel_models import AgendaItem, PanelMeeting
 from knotwork.pupils.models import Pupil, Sex
-from knotwork.pupils.rules import temporary_upn
+from knotwork.pupils.rules import birth_dates_for_year_group, temporary_upn
 
 Date = datetime.date
 
@@ -29,6 +29,16 @@ _CHILDREN = (
     ("Tomasz", "Lewandowski", FairAccessCategory.K),
     ("Ruby", "Lovell", FairAccessCategory.I),
 )
+
+
+#: How many children new to the area the demo records.
+NEW_TO_AREA = len(_CHILDREN)
+
+
+def _born(rng: random.Random, today: Date) -> Date:
+    """A date of birth in a secondary year group (7 to 11) this school year."""
+    first, last = birth_dates_for_year_group(rng.randint(7, 11), today)
+    return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ def access_demo(*, partnership: Partnership, today: Date, actor: User, seed: int
                 upn=next(upns),
                 legal_forename=forename,
                 legal_surname=surname,
-                date_of_birth=Date(today.year - rng.randint(11, 15), rng.randint(1, 12), 1),
+                date_of_birth=_born(rng, today),
                 sex=Sex.FEMALE if forename in {"Noor", "Esme", "Ruby"} else Sex.MALE,
                 eal=surname in {"Haddad", "Nowak", "Lewandowski"},
             )

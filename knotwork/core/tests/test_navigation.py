@@ -13,7 +13,6 @@ MENU = [
     "Pupils",
     "Attendance",
     "Behaviour",
-    "Casework",
     "Partnership",
     "Settings",
     "Agency directory",
@@ -29,7 +28,6 @@ def test_everyone_signed_in_has_the_same_menu(client, cast):
     items = menu(client, "head_of_year", reverse("core:home"))
     assert [i["label"] for i in items] == MENU
     by_label = {i["label"]: i["url"] for i in items}
-    assert by_label["Casework"] == reverse("casework:caseload")
     assert by_label["Partnership"] == reverse("placements:index")
 
 
@@ -38,9 +36,10 @@ def test_administrators_also_have_the_audit_trail(client, cast):
     assert [i["label"] for i in items] == [*MENU, "Audit trail"]
 
 
-def test_casework_is_marked_on_every_casework_page(client, cast):
+def test_casework_has_no_item_as_each_role_starts_from_its_own_page(client, cast):
     items = menu(client, "officer", reverse("casework:worklist", args=[cast.school_a.uuid]))
-    assert [i["label"] for i in items if i["active"]] == ["Casework"]
+    assert "Casework" not in [i["label"] for i in items]
+    assert not any(i["active"] for i in items)
 
 
 def test_partnership_is_marked_on_the_partnership_pages(client, cast):
