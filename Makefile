@@ -39,6 +39,7 @@ demo: setup var/demo-secret-key
 	$(DEMO_ENV) $(KNOTWORK) migrate --noinput
 	$(DEMO_ENV) $(KNOTWORK) demo --pupils $(PUPILS) --if-empty
 	$(DEMO_ENV) $(KNOTWORK) attendance signals
+	$(DEMO_ENV) $(KNOTWORK) placements figures
 	@echo "knotwork is at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	$(DEMO_ENV) $(KNOTWORK) runserver $(HOST):$(PORT) --insecure
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import io
 import os
 import random
 import statistics
@@ -51,8 +52,9 @@ NOW = datetime.datetime(2026, 11, 24, 10, 30, tzinfo=zoneinfo.ZoneInfo("Europe/L
 
 
 #: The monitor again, with the roll by pupil group counted on every request rather than
-#: kept for the quarter hour: what the first request of each quarter hour costs.
-UNCACHED = "managed-moves monitor, roll by group counted each time (not kept)"
+#: read from the day's figures: what a request costs on a day ``knotwork placements
+#: figures`` has not run.
+UNCACHED = "managed-moves monitor, the day's roll by group not worked out beforehand"
 
 
 @contextlib.contextmanager
@@ -61,9 +63,9 @@ def roll_not_kept(page: Any) -> Iterator[None]:
 
     kept = move_queries.ROLL_CACHE_SECONDS
     if page.name == UNCACHED:
-        from django.core.cache import cache
+        from django.core.cache import caches
 
-        cache.clear()  # what the page before kept
+        caches["figures"].clear()  # what the page before read
         move_queries.ROLL_CACHE_SECONDS = 0  # a timeout of 0 keeps nothing
     try:
         yield
@@ -202,6 +204,7 @@ def main() -> None:
         started = time.perf_counter()
         summary = demo_build(pupils=args.pupils, seed=1)
         build = time.perf_counter() - started
+        call_command("placements", "figures", stdout=io.StringIO())  # as before each day
         with connection.cursor() as cursor:
             cursor.execute("analyze")
         found, facts = pages(args.requests, random.Random(2026))

@@ -163,6 +163,13 @@ CACHES = {
         "LOCATION": str(Path(env_str("KNOTWORK_CACHE_DIR") or DATA_DIR / "cache")),
         "TIMEOUT": 24 * 60 * 60,
     },
+    # Figures of the day that every web process reads (the managed-move monitor's roll
+    # by pupil group), worked out by `knotwork placements figures` before the day starts.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(env_str("KNOTWORK_CACHE_DIR") or DATA_DIR / "cache") / "figures"),
+        "TIMEOUT": 26 * 60 * 60,
+    },
 }
 
 # Attendance imports: the largest file the upload page takes, in megabytes.

@@ -10,7 +10,7 @@ import io
 from decimal import Decimal, InvalidOperation
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -30,9 +30,9 @@ D = datetime.date
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    caches["figures"].clear()
     yield
-    cache.clear()
+    caches["figures"].clear()
 
 
 def login(client, username="coordinator"):
