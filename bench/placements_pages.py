@@ -168,7 +168,10 @@ on PostgreSQL with the 130,000-pupil demo (built by `demo_build` with its casewo
 the partnership's business, and asked for on Tuesday 24 November 2026 at 10:30 with time-machine).
 Asked for through Django's test client (middleware, view, audit rows for the names shown,
 template). The monitor's roll by pupil group is one aggregate over the partnership's
-pupils on roll, so it is the page that grows with the demo. Baseline in the same run: the
+pupils on roll, so it is the part that grows with the demo; it is a figure of the day
+that `knotwork placements figures` works out each morning (run here once the demo is
+built), so the monitor is timed reading it, and again counting it on every request, as
+on a day the command has not run. Baseline in the same run: the
 pupil search page posted with 200 names and UPNs. Every response must be 200; queries are
 counted in a second pass with `CaptureQueriesContext`.
 
