@@ -5,6 +5,7 @@ import itertools
 from decimal import Decimal
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -189,8 +190,5 @@ def test_the_attendance_signs_fire_once_for_each_open_sign():
 
 def test_a_register_window_must_have_two_columns_a_day():
     days = days_to(FRIDAY, 2)
-    try:
+    with pytest.raises(ValueError):
         window(days, np.zeros(3, dtype=np.uint8))
-    except ValueError:
-        return
-    raise AssertionError("a misshapen window was accepted")

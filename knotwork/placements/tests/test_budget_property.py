@@ -59,15 +59,19 @@ class Rollback(Exception):
 )
 @given(orders=st.lists(an_order, max_size=5), given_in=st.integers(min_value=0, max_value=10**6))
 def test_the_statement_balances_over_random_orders(cast, orders, given_in):
-    try:
-        with transaction.atomic():
-            _check(cast, orders, D(given_in) / 100)
-            raise Rollback
-    except Rollback:
-        pass
+    with pytest.raises(Rollback) as rolled_back, transaction.atomic():
+        raise Rollback(_figures(cast, orders, D(given_in) / 100))
+    figures, expected = rolled_back.value.args[0]
+    contributed, spent, committed, balance, line_sums, own = figures
+    assert contributed - spent - committed == balance
+    assert line_sums == (contributed, spent, committed)
+    assert (contributed, spent, committed) == (D(given_in) / 100, *expected["pooled"])
+    assert own == tuple(expected["setting"])
 
 
-def _check(cast, orders, given_in):
+def _figures(cast, orders, given_in):
+    """Place, deliver, end and refund the orders, and read back the statement's figures
+    with what they should be; the caller's transaction is rolled back after."""
     budget = make_budget(cast, contributions=given_in)
     officer = make_officer(cast)
     priced = make_item(cast)
@@ -97,12 +101,11 @@ def _check(cast, orders, given_in):
         account[0] += charged - refunded
         account[1] += ZERO if ended else max(ZERO, order.estimate - charged)
     s = budget_statement(budget)
-    assert s.contributed - s.spent - s.committed == s.balance
-    assert sum((line.amount for line in s.contributions), ZERO) == s.contributed
-    assert sum((line.amount for line in s.spending), ZERO) == s.spent
-    assert sum((line.amount for line in s.commitments), ZERO) == s.committed
-    assert (s.contributed, s.spent, s.committed) == (given_in, *expected["pooled"])
+    line_sums = tuple(
+        sum((line.amount for line in lines), ZERO)
+        for lines in (s.contributions, s.spending, s.commitments)
+    )
     accounts = setting_accounts(budget)
-    own_spent = sum((a.net for a in accounts), ZERO)
-    own_committed = sum((a.committed for a in accounts), ZERO)
-    assert (own_spent, own_committed) == tuple(expected["setting"])
+    own = (sum((a.net for a in accounts), ZERO), sum((a.committed for a in accounts), ZERO))
+    figures = (s.contributed, s.spent, s.committed, s.balance, line_sums, own)
+    return figures, expected
