@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.attendance.queries import start_year_of
 from knotwork.core.audit import audit_record, audit_record_many
+from knotwork.core.forms import show_errors
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership, Setting
@@ -56,14 +56,6 @@ from knotwork.pupils.access import get_pupil_for_user
 from knotwork.pupils.models import Pupil
 
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
-
-
-def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _partnership(request: AuthedRequest) -> Partnership:

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from knotwork.core.forms import show_errors
 from knotwork.core.http import AuthedRequest
 from knotwork.placements.budget_access import (
     may_edit_menu,
@@ -24,15 +25,6 @@ from knotwork.placements.budget_access import (
 from knotwork.placements.budget_forms import MenuItemForm
 from knotwork.placements.budget_models import MenuItem
 from knotwork.placements.menu_services import menu_item_save
-
-
-def show_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def run(form: forms.Form, call: Callable[[], Any]) -> Any:

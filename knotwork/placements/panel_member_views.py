@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from knotwork.casework.referral_views import show_errors
+from knotwork.core.forms import show_errors
 from knotwork.core.http import AuthedRequest
 from knotwork.directory.models import Organisation
 from knotwork.placements import panel_queries as q

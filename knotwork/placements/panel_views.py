@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from knotwork.accounts.models import Membership, Role, User
-from knotwork.casework.referral_views import show_errors
 from knotwork.core.audit import audit_record_many
+from knotwork.core.forms import show_errors
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Organisation

@@ -9,7 +9,6 @@ import datetime
 import uuid
 from typing import Any
 
-from django import forms
 from django.conf import settings as django_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.behaviour.models import Exclusion
 from knotwork.core.audit import audit_record, audit_record_many
+from knotwork.core.forms import show_errors
 from knotwork.core.http import AuthedRequest
 from knotwork.core.models import AuditEntry
 from knotwork.directory.models import Partnership
@@ -57,14 +57,6 @@ from knotwork.pupils.access import Access, get_pupil_for_user, pupil_access
 VIEW, EXPORT = AuditEntry.Action.VIEW, AuditEntry.Action.EXPORT
 #: Reviews due this soon can be recorded from the placement page.
 _FORTNIGHT = datetime.timedelta(days=14)
-
-
-def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _partnership(request: AuthedRequest) -> Partnership:

@@ -57,7 +57,7 @@ def test_officers_with_their_orders_cases_and_clocks(client, cast, settings):
     )
     body = response.content.decode()
     assert "Over the limit" in body
-    assert "<title>Officers' caseloads – knotwork</title>" in body
+    assert "<title>Officers' caseloads \N{EN DASH} knotwork</title>" in body
     assert body.count('id="case-clocks"') == 1  # the cases' table once, in the page
     audits = AuditEntry.objects.filter(what="officer caseloads").order_by("pk")
     # The group order names no one.
