@@ -39,6 +39,21 @@ def _money(label: str, *, required: bool = False) -> forms.DecimalField:
     )
 
 
+#: The fields of a menu item the form sets, beside its outcomes and prices.
+ITEM_FIELDS = (
+    "activity",
+    "strand",
+    "heading",
+    "details",
+    "intended_outcomes",
+    "provider_role",
+    "likely_duration",
+    "estimate_half_days",
+    "charging",
+    "active",
+)
+
+
 class MenuItemForm(forms.Form):
     activity = forms.CharField(label="Name of activity or programme", max_length=200)
     strand = forms.ChoiceField(label="Strand", choices=MenuItem.Strand.choices)
@@ -87,20 +102,17 @@ class MenuItemForm(forms.Form):
         return data
 
     def item_fields(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        names = (
-            "activity",
-            "strand",
-            "heading",
-            "details",
-            "intended_outcomes",
-            "provider_role",
-            "likely_duration",
-            "estimate_half_days",
-            "charging",
-            "active",
-        )
-        return {name: d[name] for name in names}
+        return {name: self.cleaned_data[name] for name in ITEM_FIELDS}
+
+    @staticmethod
+    def initial_for(item: MenuItem) -> dict[str, Any]:
+        """The form filled in from an item on the menu, its prices by role."""
+        initial: dict[str, Any] = {name: getattr(item, name) for name in ITEM_FIELDS}
+        initial["outcomes"] = [o.pk for o in item.outcomes.all()]
+        for price in item.prices.all():
+            initial[f"{price.rate}_day"] = price.price_per_day
+            initial[f"{price.rate}_half_day"] = price.price_per_half_day
+        return initial
 
 
 class OrderForm(forms.Form):

@@ -62,29 +62,6 @@ def menu_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "placements/menu_list.html", context)
 
 
-def _initial(item: MenuItem) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(item, name)
-        for name in (
-            "activity",
-            "strand",
-            "heading",
-            "details",
-            "intended_outcomes",
-            "provider_role",
-            "likely_duration",
-            "estimate_half_days",
-            "charging",
-            "active",
-        )
-    }
-    initial["outcomes"] = [o.pk for o in item.outcomes.all()]
-    for price in item.prices.all():
-        initial[f"{price.rate}_day"] = price.price_per_day
-        initial[f"{price.rate}_half_day"] = price.price_per_half_day
-    return initial
-
-
 @require_http_methods(["GET", "POST"])
 def menu_item_edit(request: AuthedRequest, item_uuid: uuid.UUID | None = None) -> HttpResponse:
     providers = menu_providers(request.user)
@@ -98,7 +75,7 @@ def menu_item_edit(request: AuthedRequest, item_uuid: uuid.UUID | None = None) -
             raise Http404("No such item")
         provider = item.provider
     data = request.POST if request.method == "POST" else None
-    initial = _initial(item) if item else {"estimate_half_days": 2, "active": True}
+    initial = MenuItemForm.initial_for(item) if item else {"estimate_half_days": 2, "active": True}
     form = MenuItemForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = run(

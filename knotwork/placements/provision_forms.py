@@ -23,6 +23,7 @@ from knotwork.placements.provision_rules import (
     SESSION_NAMES,
     WEEK_SESSIONS,
 )
+from knotwork.placements.provision_services import PROFILE_FIELDS
 
 WHERE = [(AT_PROVIDER, "Provider"), (AT_SCHOOL, "School"), (NOWHERE, "Neither")]
 
@@ -158,20 +159,7 @@ class ReviewForm(forms.Form):
 class ProviderProfileForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ProviderProfile
-        fields = [
-            "registration",
-            "registration_number",
-            "ofsted",
-            "ofsted_inspected_on",
-            "safeguarding_checked_on",
-            "last_reviewed_on",
-            "cost_per_day",
-            "places",
-            "offer",
-            "contact_name",
-            "phone",
-            "email",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "ofsted_inspected_on": DateInput(),
             "safeguarding_checked_on": DateInput(),

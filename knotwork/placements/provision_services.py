@@ -33,21 +33,20 @@ from knotwork.pupils.rules import Span, enrolment_conflict
 from knotwork.termdates.models import Term
 
 PROVIDER_TYPES = frozenset({Setting.Type.AP, Setting.Type.PRU})
-PROFILE_FIELDS = frozenset(
-    {
-        "registration",
-        "registration_number",
-        "ofsted",
-        "ofsted_inspected_on",
-        "safeguarding_checked_on",
-        "last_reviewed_on",
-        "cost_per_day",
-        "places",
-        "offer",
-        "contact_name",
-        "phone",
-        "email",
-    }
+#: What a provider's quality record holds, in the order its form asks for it.
+PROFILE_FIELDS = (
+    "registration",
+    "registration_number",
+    "ofsted",
+    "ofsted_inspected_on",
+    "safeguarding_checked_on",
+    "last_reviewed_on",
+    "cost_per_day",
+    "places",
+    "offer",
+    "contact_name",
+    "phone",
+    "email",
 )
 PLACEMENT_FIELDS = frozenset(
     {
@@ -89,7 +88,7 @@ def _partnerships_of(setting: Setting) -> set[int]:
 def provider_profile_save(*, actor: User, setting: Setting, **fields: Any) -> ProviderProfile:
     """Create or change a provider's quality assurance record; the audit row names the
     fields changed."""
-    unknown = set(fields) - PROFILE_FIELDS
+    unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown provider fields: {sorted(unknown)}")
     if setting.setting_type not in PROVIDER_TYPES:
